@@ -1,0 +1,94 @@
+/*
+ * cc/cc.h - the congestion-control plug-in point.
+ *
+ * An algorithm is a static const ops table (Linux tcp_congestion_ops style):
+ * a name, the size of its per-flow private state (the framework allocates it),
+ * its configuration struct size with a parameter table (so experiment files
+ * and the server set parameters by name, with units and range checks), and
+ * hooks the transport calls. The transport reads only the generic fields of
+ * struct cc_flow (rate_bps, window_bytes) before each packet: a new rate
+ * applies from the next packet. Flags declare which generic signals an
+ * algorithm needs (e.g. receiver CNP generation), so transport/ and net/
+ * never test for a particular algorithm.
+ *
+ * Units: rates in bits/s, times in ps, sizes in bytes.
+ */
+#ifndef PKTSIM_CC_H
+#define PKTSIM_CC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/engine.h"
+#include "net/rng.h"
+
+enum cc_flags {
+	CC_F_NEEDS_CNP = 1u << 0,    /* receiver sends CNPs on CE-marked data */
+	CC_F_USES_WINDOW = 1u << 1,  /* window_bytes limits bytes in flight */
+};
+
+enum cc_param_type { CC_P_RATE, CC_P_TIME, CC_P_BYTES, CC_P_DOUBLE, CC_P_UINT };
+
+struct cc_param {
+	const char *name;
+	enum cc_param_type type;
+	size_t offset;               /* into the algorithm's config struct */
+	double min, max;             /* inclusive range, in the base unit */
+	const char *help;
+};
+
+/* The generic per-flow state the transport sees. */
+struct cc_flow {
+	uint64_t rate_bps;           /* current sending rate; <= line_rate_bps */
+	uint64_t line_rate_bps;      /* the NIC port's rate */
+	uint64_t window_bytes;       /* UINT64_MAX when unlimited */
+	uint64_t base_rtt_ps;        /* idle-path RTT of a data packet + ACK */
+	uint32_t mtu_bytes;
+	uint32_t flow_id;
+	struct net_engine *eng;      /* for timers */
+	struct net_rng *rng;         /* the flow's own stream */
+	const void *cfg;             /* the algorithm's config (shared, read-only) */
+	void *priv;                  /* priv_size bytes, zeroed, owned by the framework */
+};
+
+struct cc_ack_info {
+	uint64_t acked_bytes;        /* newly acknowledged */
+	uint64_t rtt_ps;             /* 0 if not measured */
+	int ecn_echo;                /* ACK carried a congestion mark echo */
+};
+
+struct cc_ops {
+	const char *name;
+	size_t priv_size;
+	size_t cfg_size;
+	unsigned flags;
+	const struct cc_param *params;
+	size_t nparams;
+	/* Fill cfg with the algorithm's defaults (required when cfg_size > 0). */
+	void (*defaults)(void *cfg);
+	/* Validate a whole config after parameters are set (optional). */
+	int (*check)(const void *cfg, char *err, size_t errlen);
+	/* Required: set the initial rate/window. */
+	void (*init)(struct cc_flow *f);
+	void (*release)(struct cc_flow *f);                          /* optional */
+	void (*on_send)(struct cc_flow *f, uint32_t wire_bytes);     /* optional */
+	void (*on_ack)(struct cc_flow *f, const struct cc_ack_info *a); /* optional */
+	void (*on_nack)(struct cc_flow *f);                          /* optional */
+	void (*on_cnp)(struct cc_flow *f);                           /* optional */
+	void (*on_rto)(struct cc_flow *f);                           /* optional */
+};
+
+/* Registry (an array of every built-in algorithm). NULL if unknown. */
+const struct cc_ops *cc_find(const char *name);
+/* The names, comma separated, for error messages and --help. */
+const char *cc_names(void);
+/* Checks an ops table: name, init, defaults when cfg_size > 0, unique name.
+ * Used by the registry self-test. */
+int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t errlen);
+
+/* Set parameter `name` of cfg from text with units (e.g. "40Mbps", "55us",
+ * "10MB", "0.0039"); range-checked. Errors name the parameter. */
+int cc_param_set(const struct cc_ops *ops, void *cfg, const char *name, const char *value,
+		 char *err, size_t errlen);
+
+#endif

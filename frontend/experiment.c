@@ -1,0 +1,1100 @@
+/*
+ * frontend/experiment.c - load an experiment file (YAML) into struct
+ * fe_experiment, and read ns-3 HPCC flow files.
+ *
+ * libyaml's document API gives a tree whose every node knows its line, so
+ * each error can say "FILE:LINE: key: what was expected". Numeric settings
+ * are described by field tables (key, type, offset, range), in the spirit of
+ * the parameter tables the CC algorithms use: one generic walker checks that
+ * every key is known and not repeated, parses each value with its unit
+ * (net/units.h: sizes in bytes, times in ps, rates in bits/s) and
+ * range-checks it, so a new setting is one table line. Settings that are
+ * not plain numbers (topology kind, cc, flows, trace) are marked F_OTHER in
+ * the tables and read by their own functions afterwards. Sections are read
+ * in a fixed order (fabric, topology, cc, workload, output) whatever their
+ * order in the file, so flows can be checked against the host count and
+ * take the fabric's data priority as their default.
+ */
+#include "frontend/experiment.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "net/engine.h"
+#include "net/trace.h"
+#include "net/units.h"
+#include "topo/topo.h"
+
+/* Longest key path in a message, like "workload.flows[12345].size". */
+#define KEY_MAX 128
+
+/* The names experiment files use for trace event kinds, bit i = kind i. A
+ * local copy so the loader does not depend on the trace writer. */
+static const char *const trace_kind_names[] = {
+	[NET_TR_ENQ] = "enq",
+	[NET_TR_TX] = "tx",
+	[NET_TR_RX] = "rx",
+	[NET_TR_DROP] = "drop",
+	[NET_TR_ECN] = "ecn",
+	[NET_TR_PFC] = "pfc",
+	[NET_TR_CNP] = "cnp",
+	[NET_TR_MSG_START] = "msg_start",
+	[NET_TR_MSG_DONE] = "msg_done",
+	[NET_TR_MSG_DELIVERED] = "msg_delivered",
+	[NET_TR_END] = "end",
+};
+_Static_assert(sizeof(trace_kind_names) / sizeof(trace_kind_names[0]) == NET_TR_NKINDS,
+	       "one name per trace kind");
+
+/* Kinds that exist only as names for now: a clear "not yet" beats
+ * "unknown" for a kind the design promises. */
+static const char *const future_topologies[] = {
+	"ring", "fully-connected", "fat-tree", "leaf-spine", "torus", "multi-dim", NULL,
+};
+
+struct ctx {
+	const char *path;
+	yaml_document_t *doc;
+	struct fe_experiment *exp;
+	char *err;
+	size_t errlen;
+};
+
+/* ---- error messages ---------------------------------------------------- */
+
+static int vfail_at(char *err, size_t errlen, const char *path, int line, const char *key,
+		    const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!err || errlen == 0)
+		return -1;
+	if (line > 0)
+		n = snprintf(err, errlen, "%s:%d: ", path, line);
+	else
+		n = snprintf(err, errlen, "%s: ", path);
+	if (n >= 0 && (size_t)n < errlen && key && *key)
+		n += snprintf(err + n, errlen - (size_t)n, "%s: ", key);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+/* "PATH:LINE: what was expected" for the line-oriented flow files; line 0
+ * leaves the line out. Returns -1. */
+static int __attribute__((format(printf, 5, 6)))
+fail_at(char *err, size_t errlen, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(err, errlen, path, line, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int node_line(const yaml_node_t *n)
+{
+	return n ? (int)n->start_mark.line + 1 : 1;
+}
+
+/* "PATH:LINE: KEY: message" at node n (NULL: line 1). Returns -1. */
+static int __attribute__((format(printf, 4, 5)))
+fail(struct ctx *c, const yaml_node_t *n, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(c->err, c->errlen, c->path, node_line(n), key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- tree access ------------------------------------------------------- */
+
+static yaml_node_t *node_at(struct ctx *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+/* An empty value ("key:" with nothing after it): sections accept it as
+ * "nothing set", so a file can keep a section whose keys are commented out. */
+static bool is_null(const yaml_node_t *n)
+{
+	if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	const char *s = (const char *)n->data.scalar.value;
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	       !strcmp(s, "NULL");
+}
+
+static const char *type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a map";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a single value";
+	}
+}
+
+static void join(char *out, const char *parent, const char *child)
+{
+	snprintf(out, KEY_MAX, "%s%s%s", parent, *parent ? "." : "", child);
+}
+
+/* The value of `name` in map (and its key node in *keyn), or NULL. */
+static yaml_node_t *map_get(struct ctx *c, const yaml_node_t *map, const char *name,
+			    yaml_node_t **keyn)
+{
+	if (!map || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node_at(c, p->key);
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    !strcmp((const char *)k->data.scalar.value, name)) {
+			if (keyn)
+				*keyn = k;
+			return node_at(c, p->value);
+		}
+	}
+	return NULL;
+}
+
+/* ---- scalars: one helper per kind of value ------------------------------ */
+
+static const char *scalar(struct ctx *c, const yaml_node_t *n, const char *key)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		fail(c, n, key, "expected a single value, found %s", type_name(n));
+		return NULL;
+	}
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
+		fail(c, n, key, "the value contains a NUL character");
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
+}
+
+/* A non-empty string value, copied. */
+static int get_string(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+	const char *s = scalar(c, n, key);
+
+	if (!s)
+		return -1;
+	if (!*s)
+		return fail(c, n, key, "expected a non-empty value");
+	*out = strdup(s);
+	if (!*out)
+		return fail(c, n, key, "out of memory");
+	return 0;
+}
+
+/* A non-empty name into a fixed buffer. */
+static int get_name(struct ctx *c, const yaml_node_t *n, const char *key, char *buf,
+		    size_t size)
+{
+	const char *s = scalar(c, n, key);
+
+	if (!s)
+		return -1;
+	if (!*s)
+		return fail(c, n, key, "expected a name");
+	if (strlen(s) >= size)
+		return fail(c, n, key, "\"%.40s\" is too long (at most %zu characters)", s,
+			    size - 1);
+	memcpy(buf, s, strlen(s) + 1);
+	return 0;
+}
+
+enum ftype { F_UINT, F_SIZE, F_TIME, F_RATE, F_MAP, F_OTHER };
+
+typedef int (*parse_fn)(const char *s, uint64_t *v, char *err, size_t errlen);
+
+static int parse_count(const char *s, uint64_t *v, char *err, size_t errlen)
+{
+	return net_parse_uint(s, UINT64_MAX, v, err, errlen);
+}
+
+static const struct {
+	parse_fn parse;
+	const char *unit;         /* for range messages */
+} numeric[] = {
+	[F_UINT] = { parse_count, "" },
+	[F_SIZE] = { net_parse_size, " bytes" },
+	[F_TIME] = { net_parse_time, " ps" },
+	[F_RATE] = { net_parse_rate, " bits/s" },
+};
+
+/* A number with the unit of its type, in [min, max]. */
+static int get_num(struct ctx *c, const yaml_node_t *n, const char *key, enum ftype t,
+		   uint64_t min, uint64_t max, uint64_t *out)
+{
+	char msg[256];
+	const char *s = scalar(c, n, key);
+	const char *u = numeric[t].unit;
+	uint64_t v;
+
+	if (!s)
+		return -1;
+	if (numeric[t].parse(s, &v, msg, sizeof(msg)) < 0)
+		return fail(c, n, key, "%s", msg);
+	if (v >= min && v <= max) {
+		*out = v;
+		return 0;
+	}
+	if (max == UINT64_MAX && min == 1)
+		return fail(c, n, key, "must be greater than 0 (got \"%s\")", s);
+	if (max == UINT64_MAX)
+		return fail(c, n, key, "must be at least %llu%s (got \"%s\")",
+			    (unsigned long long)min, u, s);
+	return fail(c, n, key, "must be %llu..%llu%s (got \"%s\")", (unsigned long long)min,
+		    (unsigned long long)max, u, s);
+}
+
+/* ---- field tables ------------------------------------------------------ */
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t offset, width;     /* where the value goes in the base struct */
+	uint64_t min, max;
+	const struct field *sub;  /* F_MAP: its keys, stored in the same base */
+};
+
+#define NUM(T, k, ty, member, lo, hi)                                                       \
+	{ .key = k, .type = ty, .offset = offsetof(T, member),                             \
+	  .width = sizeof(((T *)0)->member), .min = lo, .max = hi }
+#define SUBMAP(k, s) { .key = k, .type = F_MAP, .sub = s }
+#define OTHER(k) { .key = k, .type = F_OTHER }
+#define EXP struct fe_experiment
+
+static const struct field link_fields[] = {
+	NUM(EXP, "rate", F_RATE, link_rate_bps, 1, UINT64_MAX),
+	NUM(EXP, "delay", F_TIME, link_delay_ps, 0, UINT64_MAX),
+	{ NULL },
+};
+
+static const struct field topology_fields[] = {
+	OTHER("kind"),
+	NUM(EXP, "hosts", F_UINT, hosts, 1, TOPO_SWITCH_MAX_HOSTS),
+	SUBMAP("link", link_fields),
+	OTHER("ns3"),
+	OTHER("astra"),
+	{ NULL },
+};
+
+static const struct field header_fields[] = {
+	NUM(EXP, "data", F_SIZE, hdr_data_bytes, 0, 4096),
+	NUM(EXP, "ack", F_SIZE, hdr_ack_bytes, 1, 4096),
+	NUM(EXP, "cnp", F_SIZE, hdr_cnp_bytes, 1, 4096),
+	NUM(EXP, "wire_overhead", F_SIZE, wire_overhead_bytes, 0, 4096),
+	{ NULL },
+};
+
+static const struct field priority_fields[] = {
+	NUM(EXP, "data", F_UINT, data_prio, 0, 7),
+	NUM(EXP, "ack", F_UINT, ack_prio, 0, 7),
+	{ NULL },
+};
+
+static const struct field fabric_fields[] = {
+	NUM(EXP, "mtu", F_SIZE, mtu_bytes, 64, 65536),
+	SUBMAP("headers", header_fields),
+	NUM(EXP, "buffer", F_SIZE, buffer_bytes, 1, UINT64_MAX),
+	NUM(EXP, "ack_every", F_UINT, ack_every, 1, 65535),
+	NUM(EXP, "rto", F_TIME, rto_ps, 1, UINT64_MAX),
+	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, UINT64_MAX),
+	SUBMAP("priority", priority_fields),
+	OTHER("cc"),
+	{ NULL },
+};
+
+static const struct field flow_fields[] = {
+	NUM(struct fe_flow, "src", F_UINT, src, 0, UINT32_MAX),
+	NUM(struct fe_flow, "dst", F_UINT, dst, 0, UINT32_MAX),
+	NUM(struct fe_flow, "size", F_SIZE, size_bytes, 1, UINT64_MAX),
+	NUM(struct fe_flow, "start", F_TIME, start_ps, 0, UINT64_MAX),
+	NUM(struct fe_flow, "prio", F_UINT, prio, 0, 7),
+	{ NULL },
+};
+
+static const struct field workload_fields[] = {
+	OTHER("flows"),
+	OTHER("ns3_flows"),
+	OTHER("collectives"),
+	{ NULL },
+};
+
+static const struct field trace_fields[] = {
+	OTHER("file"),
+	OTHER("kinds"),
+	OTHER("nodes"),
+	NUM(struct fe_trace_cfg, "start", F_TIME, start_ps, 0, UINT64_MAX),
+	NUM(struct fe_trace_cfg, "end", F_TIME, end_ps, 0, UINT64_MAX),
+	{ NULL },
+};
+
+static const struct field output_fields[] = {
+	OTHER("trace"),
+	{ NULL },
+};
+
+static const struct field root_fields[] = {
+	NUM(EXP, "seed", F_UINT, seed, 0, UINT64_MAX),
+	OTHER("topology"),
+	SUBMAP("fabric", fabric_fields),
+	OTHER("workload"),
+	OTHER("output"),
+	{ NULL },
+};
+
+static const struct field *find_field(const struct field *fields, const char *key)
+{
+	for (const struct field *f = fields; f->key; f++)
+		if (!strcmp(f->key, key))
+			return f;
+	return NULL;
+}
+
+static void list_keys(const struct field *fields, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (const struct field *f = fields; f->key && off < len; f++) {
+		int n = snprintf(buf + off, len - off, "%s%s", f == fields ? "" : ", ", f->key);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+static void store(void *base, const struct field *f, uint64_t v)
+{
+	char *p = (char *)base + f->offset;
+
+	switch (f->width) {
+	case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
+/* The largest value a field of this width holds, so a table whose max is
+ * too wide cannot truncate a value silently. */
+static uint64_t width_max(size_t width)
+{
+	return width >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * width)) - 1;
+}
+
+/*
+ * n must be a map (or empty) whose keys are plain names, each given once,
+ * and (unless fields is NULL) each one of fields.
+ */
+static int check_keys(struct ctx *c, const yaml_node_t *n, const char *path,
+		      const struct field *fields)
+{
+	char keys[256], key[KEY_MAX];
+
+	if (is_null(n))
+		return 0;
+	if (fields)
+		list_keys(fields, keys, sizeof(keys));
+	if (n->type != YAML_MAPPING_NODE) {
+		if (fields)
+			return fail(c, n, path, "expected a map with keys %s, found %s", keys,
+				    type_name(n));
+		return fail(c, n, path, "expected a map, found %s", type_name(n));
+	}
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node_at(c, p->key);
+		if (k->type != YAML_SCALAR_NODE)
+			return fail(c, k, path, "keys must be names, found %s", type_name(k));
+		const char *name = (const char *)k->data.scalar.value;
+		join(key, path, name);
+		if (fields && !find_field(fields, name))
+			return fail(c, k, key, "unknown key (valid keys%s%s: %s)",
+				    *path ? " in " : " at the top level", path, keys);
+		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *kq = node_at(c, q->key);
+			if (kq->type == YAML_SCALAR_NODE &&
+			    !strcmp((const char *)kq->data.scalar.value, name))
+				return fail(c, k, key, "given twice (first on line %d)",
+					    node_line(kq));
+		}
+	}
+	return 0;
+}
+
+/* Check n's keys against fields and store every numeric one into base;
+ * F_OTHER keys are left for the caller. */
+static int parse_map(struct ctx *c, const yaml_node_t *n, const char *path,
+		     const struct field *fields, void *base)
+{
+	char key[KEY_MAX];
+	uint64_t v;
+
+	if (check_keys(c, n, path, fields) < 0)
+		return -1;
+	if (is_null(n))
+		return 0;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node_at(c, p->key), *val = node_at(c, p->value);
+		const struct field *f = find_field(fields, (const char *)k->data.scalar.value);
+		join(key, path, f->key);
+		if (f->type == F_OTHER)
+			continue;
+		if (f->type == F_MAP) {
+			if (parse_map(c, val, key, f->sub, base) < 0)
+				return -1;
+			continue;
+		}
+		uint64_t max = f->max < width_max(f->width) ? f->max : width_max(f->width);
+		if (get_num(c, val, key, f->type, f->min, max, &v) < 0)
+			return -1;
+		store(base, f, v);
+	}
+	return 0;
+}
+
+/* The items of a list value. */
+static int get_list(struct ctx *c, const yaml_node_t *n, const char *key, const char *what,
+		    yaml_node_item_t **items, size_t *count)
+{
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, key, "expected a list of %s, found %s", what, type_name(n));
+	*items = n->data.sequence.items.start;
+	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	return 0;
+}
+
+/* A path from the file, relative to the experiment's directory. */
+static int get_input_path(struct ctx *c, const yaml_node_t *n, const char *key, char **out)
+{
+	char *rel;
+
+	if (get_string(c, n, key, &rel) < 0)
+		return -1;
+	if (rel[0] == '/' || !strcmp(c->exp->dir, ".")) {
+		*out = rel;
+		return 0;
+	}
+	size_t len = strlen(c->exp->dir) + 1 + strlen(rel) + 1;
+	*out = malloc(len);
+	if (*out)
+		snprintf(*out, len, "%s/%s", c->exp->dir, rel);
+	free(rel);
+	return *out ? 0 : fail(c, n, key, "out of memory");
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+static bool is_switch(const struct fe_experiment *exp)
+{
+	return !strcmp(exp->topo_kind, "switch");
+}
+
+static int load_topology(struct ctx *c, const yaml_node_t *root)
+{
+	struct fe_experiment *exp = c->exp;
+	yaml_node_t *t = map_get(c, root, "topology", NULL);
+
+	if (!t || is_null(t))
+		return fail(c, t ? t : root, "topology",
+			    "missing (expected {kind: switch, hosts: N} or {ns3: FILE})");
+	if (t->type != YAML_MAPPING_NODE)
+		return fail(c, t, "topology",
+			    "expected a map like {kind: switch, hosts: 2}, found %s", type_name(t));
+
+	/* The kind decides which other keys make sense, so it comes first:
+	 * "torus is not available yet" is the useful error for a torus file,
+	 * not "unknown key dims". */
+	yaml_node_t *kind = map_get(c, t, "kind", NULL);
+	yaml_node_t *ns3 = map_get(c, t, "ns3", NULL);
+	yaml_node_t *astra = map_get(c, t, "astra", NULL);
+	if (astra)
+		return fail(c, astra, "topology.astra",
+			    "topology kind astra is not available yet (available: switch, ns3)");
+	if (kind && ns3)
+		return fail(c, ns3, "topology.ns3", "give either kind or ns3, not both");
+	if (ns3) {
+		if (get_input_path(c, ns3, "topology.ns3", &exp->ns3_topology) < 0)
+			return -1;
+		snprintf(exp->topo_kind, sizeof(exp->topo_kind), "ns3");
+		exp->topo_line = node_line(ns3);
+	} else if (kind) {
+		const char *s = scalar(c, kind, "topology.kind");
+		if (!s)
+			return -1;
+		for (const char *const *f = future_topologies; *f; f++)
+			if (!strcmp(s, *f))
+				return fail(c, kind, "topology.kind", "topology kind %s is not "
+					    "available yet (available: switch, ns3)", s);
+		if (strcmp(s, "switch"))
+			return fail(c, kind, "topology.kind", "unknown topology kind \"%.40s\" "
+				    "(available: switch, ns3)", s);
+		snprintf(exp->topo_kind, sizeof(exp->topo_kind), "switch");
+		exp->topo_line = node_line(kind);
+	} else {
+		return fail(c, t, "topology", "missing kind (expected kind: switch, or ns3: FILE)");
+	}
+
+	if (parse_map(c, t, "topology", topology_fields, exp) < 0)
+		return -1;
+	if (ns3) {
+		static const char *const unused[] = { "hosts", "link" };
+		for (size_t i = 0; i < 2; i++) {
+			yaml_node_t *k = NULL;
+			if (map_get(c, t, unused[i], &k)) {
+				char key[KEY_MAX];
+				join(key, "topology", unused[i]);
+				return fail(c, k, key, "not used with ns3 (the topology file "
+					    "gives the nodes and links)");
+			}
+		}
+	} else if (!map_get(c, t, "hosts", NULL)) {
+		return fail(c, t, "topology.hosts", "required for kind switch (like hosts: 8)");
+	}
+	return 0;
+}
+
+/* cc: NAME, or {algorithm: NAME, param: value...}. Parameters are kept raw
+ * with their lines: the CC registry knows their names and ranges, this
+ * loader does not. */
+static int load_cc(struct ctx *c, const yaml_node_t *fabric)
+{
+	struct fe_experiment *exp = c->exp;
+	yaml_node_t *n = map_get(c, fabric, "cc", NULL);
+	char key[KEY_MAX];
+
+	if (!n)
+		return 0;
+	exp->cc_line = node_line(n);
+	if (n->type == YAML_SCALAR_NODE)
+		return get_name(c, n, "fabric.cc", exp->cc, sizeof(exp->cc));
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, "fabric.cc", "expected an algorithm name or a map "
+			    "{algorithm: NAME, ...}, found %s", type_name(n));
+	if (check_keys(c, n, "fabric.cc", NULL) < 0)
+		return -1;
+	yaml_node_t *algo = map_get(c, n, "algorithm", NULL);
+	if (!algo)
+		return fail(c, n, "fabric.cc", "missing algorithm (like {algorithm: dcqcn, ...})");
+	if (get_name(c, algo, "fabric.cc.algorithm", exp->cc, sizeof(exp->cc)) < 0)
+		return -1;
+	exp->cc_line = node_line(algo);
+
+	size_t npairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	exp->cc_params = calloc(npairs, sizeof(*exp->cc_params));
+	if (!exp->cc_params)
+		return fail(c, n, "fabric.cc", "out of memory");
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+		const char *name = (const char *)k->data.scalar.value;
+		if (!strcmp(name, "algorithm"))
+			continue;
+		join(key, "fabric.cc", name);
+		const char *s = scalar(c, v, key);
+		if (!s)
+			return -1;
+		struct fe_kv *kv = &exp->cc_params[exp->ncc_params++];
+		kv->key = strdup(name);
+		kv->value = strdup(s);
+		kv->line = node_line(v);
+		if (!kv->key || !kv->value)
+			return fail(c, v, key, "out of memory");
+	}
+	return 0;
+}
+
+/* "src 9 is not a host" when the topology is known here (kind switch). */
+static bool is_host(const struct fe_experiment *exp, uint32_t id)
+{
+	return !is_switch(exp) || id < exp->hosts;
+}
+
+static int load_flow(struct ctx *c, const yaml_node_t *n, size_t id)
+{
+	static const char *const required[] = { "src", "dst", "size" };
+	struct fe_experiment *exp = c->exp;
+	struct fe_flow *f = &exp->flows[id];
+	char path[KEY_MAX], key[KEY_MAX];
+
+	snprintf(path, sizeof(path), "workload.flows[%zu]", id);
+	*f = (struct fe_flow){
+		.prio = exp->data_prio,
+		.dport = 100,
+		.line = node_line(n),
+		.file = exp->path,
+	};
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path, "expected a map like {src: 0, dst: 1, size: 10MB}, "
+			    "found %s", type_name(n));
+	if (parse_map(c, n, path, flow_fields, f) < 0)
+		return -1;
+	for (size_t i = 0; i < 3; i++)
+		if (!map_get(c, n, required[i], NULL))
+			return fail(c, n, path, "flow %zu: missing %s (required: src, dst, size)",
+				    id, required[i]);
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t node = i ? f->dst : f->src;
+		yaml_node_t *v = map_get(c, n, required[i], NULL);
+		join(key, path, required[i]);
+		if (!is_host(exp, node))
+			return fail(c, v, key, "flow %zu: %s %u is not a host (hosts are 0..%u)", id,
+				    required[i], node, exp->hosts - 1);
+	}
+	if (f->src == f->dst) {
+		join(key, path, "dst");
+		return fail(c, map_get(c, n, "dst", NULL), key,
+			    "flow %zu: src and dst are both %u", id, f->src);
+	}
+	return 0;
+}
+
+static int load_workload(struct ctx *c, const yaml_node_t *root)
+{
+	struct fe_experiment *exp = c->exp;
+	yaml_node_t *wkey = NULL;
+	yaml_node_t *w = map_get(c, root, "workload", &wkey);
+
+	if (!w)
+		return fail(c, root, "workload",
+			    "missing (expected flows: [...] or ns3_flows: FILE)");
+	if (parse_map(c, w, "workload", workload_fields, NULL) < 0)
+		return -1;
+	yaml_node_t *n = map_get(c, w, "collectives", NULL);
+	if (n)
+		return fail(c, n, "workload.collectives", "collectives are not available yet");
+
+	n = map_get(c, w, "flows", NULL);
+	if (n && !is_null(n)) {
+		yaml_node_item_t *items;
+		size_t count;
+		if (get_list(c, n, "workload.flows", "flows", &items, &count) < 0)
+			return -1;
+		if (count) {
+			exp->flows = calloc(count, sizeof(*exp->flows));
+			if (!exp->flows)
+				return fail(c, n, "workload.flows", "out of memory");
+		}
+		exp->nflows = count;
+		for (size_t i = 0; i < count; i++)
+			if (load_flow(c, node_at(c, items[i]), i) < 0)
+				return -1;
+	}
+
+	n = map_get(c, w, "ns3_flows", NULL);
+	if (n) {
+		size_t first = exp->nflows;
+		if (get_input_path(c, n, "workload.ns3_flows", &exp->ns3_flows) < 0 ||
+		    fe_load_ns3_flows(exp->ns3_flows, exp, c->err, c->errlen) < 0)
+			return -1;
+		for (size_t i = first; i < exp->nflows; i++) {
+			const struct fe_flow *f = &exp->flows[i];
+			uint32_t bad = !is_host(exp, f->src) ? f->src : f->dst;
+			if (!is_host(exp, f->src) || !is_host(exp, f->dst))
+				return fail_at(c->err, c->errlen, f->file, f->line,
+					       "flow %zu: %s %u is not a host (hosts are 0..%u)", i,
+					       bad == f->src ? "src" : "dst", bad, exp->hosts - 1);
+		}
+	}
+	if (exp->nflows == 0)
+		return fail(c, wkey, "workload", "no flows (expected flows: [...] or "
+			    "ns3_flows: FILE with at least one flow)");
+	return 0;
+}
+
+static int load_trace_kinds(struct ctx *c, const yaml_node_t *n)
+{
+	const char *key = "output.trace.kinds";
+	yaml_node_item_t *items;
+	size_t count;
+	uint32_t kinds = 1u << NET_TR_END;
+
+	if (get_list(c, n, key, "event kinds", &items, &count) < 0)
+		return -1;
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_t *item = node_at(c, items[i]);
+		const char *s = scalar(c, item, key);
+		size_t k;
+		if (!s)
+			return -1;
+		for (k = 0; k < NET_TR_NKINDS && strcmp(s, trace_kind_names[k]); k++)
+			;
+		if (k == NET_TR_NKINDS)
+			return fail(c, item, key, "unknown event kind \"%.40s\" (expected enq, tx, "
+				    "rx, drop, ecn, pfc, cnp, msg_start, msg_done, msg_delivered, "
+				    "end)", s);
+		kinds |= 1u << k;
+	}
+	c->exp->trace.kinds = kinds;
+	return 0;
+}
+
+static int load_trace_nodes(struct ctx *c, const yaml_node_t *n)
+{
+	const char *key = "output.trace.nodes";
+	struct fe_trace_cfg *tr = &c->exp->trace;
+	/* With kind switch the node count is known here: hosts + the switch. */
+	uint64_t max = is_switch(c->exp) ? c->exp->hosts : UINT32_MAX - 1;
+	yaml_node_item_t *items;
+	size_t count;
+	uint64_t v;
+
+	if (get_list(c, n, key, "node ids", &items, &count) < 0)
+		return -1;
+	if (count == 0)
+		return fail(c, n, key, "expected at least one node id (leave nodes out to "
+			    "record every node)");
+	tr->nodes = calloc(count, sizeof(*tr->nodes));
+	if (!tr->nodes)
+		return fail(c, n, key, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		if (get_num(c, node_at(c, items[i]), key, F_UINT, 0, max, &v) < 0)
+			return -1;
+		tr->nodes[tr->nnodes++] = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int load_output(struct ctx *c, const yaml_node_t *root)
+{
+	struct fe_trace_cfg *tr = &c->exp->trace;
+	yaml_node_t *o = map_get(c, root, "output", NULL), *t, *n;
+
+	if (!o)
+		return 0;
+	if (parse_map(c, o, "output", output_fields, NULL) < 0)
+		return -1;
+	t = map_get(c, o, "trace", NULL);
+	if (!t || is_null(t))
+		return 0;
+	if (t->type == YAML_SCALAR_NODE)
+		return get_string(c, t, "output.trace", &tr->path);
+	if (t->type != YAML_MAPPING_NODE)
+		return fail(c, t, "output.trace", "expected a path or a map {file: PATH, kinds: "
+			    "[...], nodes: [...], start: TIME, end: TIME}, found %s", type_name(t));
+	if (parse_map(c, t, "output.trace", trace_fields, tr) < 0)
+		return -1;
+	n = map_get(c, t, "file", NULL);
+	if (!n)
+		return fail(c, t, "output.trace", "missing file (the trace's path, like "
+			    "file: out.trace.gz)");
+	if (get_string(c, n, "output.trace.file", &tr->path) < 0)
+		return -1;
+	n = map_get(c, t, "kinds", NULL);
+	if (n && load_trace_kinds(c, n) < 0)
+		return -1;
+	n = map_get(c, t, "nodes", NULL);
+	if (n && load_trace_nodes(c, n) < 0)
+		return -1;
+	if (tr->start_ps > tr->end_ps)
+		return fail(c, t, "output.trace", "start is after end");
+	return 0;
+}
+
+static int load_root(struct ctx *c, const yaml_node_t *root)
+{
+	if (root->type != YAML_MAPPING_NODE)
+		return fail(c, root, NULL, "expected a map with topology, fabric, workload at the "
+			    "top level, found %s", type_name(root));
+	if (parse_map(c, root, "", root_fields, c->exp) < 0 || load_topology(c, root) < 0 ||
+	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 || load_workload(c, root) < 0 ||
+	    load_output(c, root) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+static void set_defaults(struct fe_experiment *exp)
+{
+	memset(exp, 0, sizeof(*exp));
+	exp->seed = 1;
+	exp->link_rate_bps = 100000000000ull;
+	exp->link_delay_ps = NET_PS_PER_US;
+	exp->mtu_bytes = 1000;
+	exp->hdr_data_bytes = 62;
+	exp->hdr_ack_bytes = 66;
+	exp->hdr_cnp_bytes = 78;
+	exp->wire_overhead_bytes = 0;
+	exp->buffer_bytes = 32ull << 20;
+	exp->ack_every = 1;
+	exp->rto_ps = NET_PS_PER_MS;
+	exp->nack_interval_ps = 500 * NET_PS_PER_US;
+	exp->data_prio = 3;
+	exp->ack_prio = 7;
+	snprintf(exp->cc, sizeof(exp->cc), "none");
+	exp->trace.kinds = NET_TR_ALL;
+	exp->trace.end_ps = NET_TIME_NEVER;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	return strndup(path, (size_t)(slash - path));
+}
+
+static int yaml_fail(struct ctx *c, const yaml_parser_t *p)
+{
+	const char *problem = p->problem ? p->problem : "unknown error";
+
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return fail_at(c->err, c->errlen, c->path, 0, "out of memory reading YAML");
+	case YAML_READER_ERROR:
+		return fail_at(c->err, c->errlen, c->path, 0, "cannot read as YAML: %s (at byte %zu)",
+			       problem, p->problem_offset);
+	default:
+		if (c->err && c->errlen)
+			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->path,
+				 p->problem_mark.line + 1, p->problem_mark.column + 1, problem);
+		return -1;
+	}
+}
+
+/* Parse the one document in the file and load it. */
+static int load_file(struct ctx *c, FILE *f)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	int rc = -1;
+
+	if (!yaml_parser_initialize(&parser))
+		return fail_at(c->err, c->errlen, c->path, 0, "out of memory");
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		yaml_fail(c, &parser);
+		goto out_parser;
+	}
+	c->doc = &doc;
+	yaml_node_t *root = yaml_document_get_root_node(&doc);
+	if (!root) {
+		fail_at(c->err, c->errlen, c->path, 0,
+			"empty experiment file (expected a map with topology, fabric, workload)");
+		goto out_doc;
+	}
+	/* A second document would otherwise be ignored without a word. */
+	if (!yaml_parser_load(&parser, &extra)) {
+		yaml_fail(c, &parser);
+		goto out_doc;
+	}
+	yaml_node_t *second = yaml_document_get_root_node(&extra);
+	if (second)
+		fail_at(c->err, c->errlen, c->path, node_line(second),
+			"a second YAML document; an experiment file holds one");
+	yaml_document_delete(&extra);
+	if (!second)
+		rc = load_root(c, root);
+out_doc:
+	yaml_document_delete(&doc);
+out_parser:
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int fe_experiment_load(const char *path, struct fe_experiment *exp, char *err, size_t errlen)
+{
+	struct ctx c = { .path = path, .exp = exp, .err = err, .errlen = errlen };
+	int rc;
+
+	set_defaults(exp);
+	exp->path = strdup(path);
+	exp->dir = dir_of(path);
+	if (!exp->path || !exp->dir) {
+		fail_at(err, errlen, path, 0, "out of memory");
+		fe_experiment_free(exp);
+		return -1;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fail_at(err, errlen, path, 0, "cannot open: %s", strerror(errno));
+		fe_experiment_free(exp);
+		return -1;
+	}
+	rc = load_file(&c, f);
+	fclose(f);
+	if (rc < 0)
+		fe_experiment_free(exp);
+	return rc;
+}
+
+void fe_experiment_free(struct fe_experiment *exp)
+{
+	if (!exp)
+		return;
+	free(exp->path);
+	free(exp->dir);
+	free(exp->ns3_topology);
+	for (size_t i = 0; i < exp->ncc_params; i++) {
+		free(exp->cc_params[i].key);
+		free(exp->cc_params[i].value);
+	}
+	free(exp->cc_params);
+	free(exp->flows);
+	free(exp->ns3_flows);
+	for (size_t i = 0; i < exp->nflow_files; i++)
+		free(exp->flow_files[i]);
+	free(exp->flow_files);
+	free(exp->trace.path);
+	free(exp->trace.nodes);
+	memset(exp, 0, sizeof(*exp));
+}
+
+/* ---- ns-3 flow files ----------------------------------------------------- */
+
+/* Seconds as HPCC writes them ("2.000000001") to ps, exactly: the digits
+ * are handed to net_parse_time as "<digits>s", which keeps integer
+ * arithmetic and rejects what is not a whole number of ps (more than 12
+ * significant decimal places). */
+static int parse_seconds(const char *tok, uint64_t *ps)
+{
+	char buf[64];
+	size_t len = strlen(tok);
+
+	if (len == 0 || len + 2 > sizeof(buf) || strspn(tok, "0123456789.") != len)
+		return -1;
+	memcpy(buf, tok, len);
+	memcpy(buf + len, "s", 2);
+	return net_parse_time(buf, ps, NULL, 0);
+}
+
+/* The integer columns of a flow line, in order; start_s follows. */
+static const struct {
+	const char *name;
+	uint64_t min, max;
+} flow_cols[] = {
+	{ "src", 0, UINT32_MAX },
+	{ "dst", 0, UINT32_MAX },
+	{ "pg", 0, 7 },
+	{ "dport", 0, 65535 },
+	{ "size", 1, UINT64_MAX },
+};
+#define NCOLS (sizeof(flow_cols) / sizeof(flow_cols[0]))
+
+int fe_load_ns3_flows(const char *path, struct fe_experiment *exp, char *err, size_t errlen)
+{
+	struct topo_ns3_text t;
+	const char *tok[NCOLS + 1];
+	int line[NCOLS + 1], hline;
+	char msg[160];
+	uint64_t count, v[NCOLS], start_ps;
+	size_t first = exp->nflows, cap = exp->nflows;
+	char *file = NULL;
+	char **files;
+	int rc = -1;
+
+	if (topo_ns3_text_open(&t, path, err, errlen) < 0)
+		return -1;
+	const char *ctok = topo_ns3_text_next(&t, &hline);
+	if (!ctok) {
+		fail_at(err, errlen, path, hline, "empty flow file (expected the number of flows)");
+		goto out;
+	}
+	if (net_parse_uint(ctok, UINT32_MAX, &count, msg, sizeof(msg)) < 0) {
+		fail_at(err, errlen, path, hline, "flow count %s", msg);
+		goto out;
+	}
+	file = strdup(path);
+	files = realloc(exp->flow_files, (exp->nflow_files + 1) * sizeof(*files));
+	if (!file || !files) {
+		fail_at(err, errlen, path, 0, "out of memory");
+		goto out;
+	}
+	exp->flow_files = files;
+
+	for (uint64_t i = 0; i < count; i++) {
+		size_t id = first + (size_t)i;
+		for (size_t k = 0; k <= NCOLS; k++) {
+			tok[k] = topo_ns3_text_next(&t, &line[k]);
+			if (!tok[k]) {
+				fail_at(err, errlen, path, line[k], "the header says %llu flows but "
+					"the file ends after %llu", (unsigned long long)count,
+					(unsigned long long)i);
+				goto out;
+			}
+		}
+		for (size_t k = 0; k < NCOLS; k++) {
+			if (net_parse_uint(tok[k], flow_cols[k].max, &v[k], msg, sizeof(msg)) < 0) {
+				fail_at(err, errlen, path, line[k], "flow %zu: %s %s", id,
+					flow_cols[k].name, msg);
+				goto out;
+			}
+			if (v[k] < flow_cols[k].min) {
+				fail_at(err, errlen, path, line[k], "flow %zu: %s must be at least %llu",
+					id, flow_cols[k].name, (unsigned long long)flow_cols[k].min);
+				goto out;
+			}
+		}
+		if (v[0] == v[1]) {
+			fail_at(err, errlen, path, line[1], "flow %zu: src and dst are both %llu", id,
+				(unsigned long long)v[0]);
+			goto out;
+		}
+		if (parse_seconds(tok[NCOLS], &start_ps) < 0) {
+			fail_at(err, errlen, path, line[NCOLS], "flow %zu: start \"%.40s\": expected "
+				"seconds like 2.000000001 (at most 12 decimal places)", id,
+				tok[NCOLS]);
+			goto out;
+		}
+		if (id == cap) {
+			/* Grow by doubling rather than trusting the count, which may be a
+			 * typo that would allocate gigabytes. */
+			size_t ncap = cap ? cap * 2 : 1024;
+			struct fe_flow *fl = realloc(exp->flows, ncap * sizeof(*fl));
+			if (!fl) {
+				fail_at(err, errlen, path, line[0], "out of memory at flow %zu", id);
+				goto out;
+			}
+			exp->flows = fl;
+			cap = ncap;
+		}
+		exp->flows[id] = (struct fe_flow){
+			.src = (uint32_t)v[0],
+			.dst = (uint32_t)v[1],
+			.prio = (uint8_t)v[2],
+			.dport = (uint16_t)v[3],
+			.size_bytes = v[4],
+			.start_ps = start_ps,
+			.line = line[0],
+			.file = file,
+		};
+		exp->nflows = id + 1;
+	}
+	const char *extra = topo_ns3_text_next(&t, &hline);
+	if (extra) {
+		fail_at(err, errlen, path, hline, "the header says %llu flows; unexpected extra "
+			"content \"%.40s\"", (unsigned long long)count, extra);
+		goto out;
+	}
+	exp->flow_files[exp->nflow_files++] = file;
+	file = NULL;
+	rc = 0;
+out:
+	if (rc < 0)
+		exp->nflows = first;
+	free(file);
+	topo_ns3_text_close(&t);
+	return rc;
+}

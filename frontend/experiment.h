@@ -1,0 +1,96 @@
+/*
+ * frontend/experiment.h - an experiment file (YAML, DESIGN.md section 4)
+ * loaded and validated into plain structs.
+ *
+ * Every value is checked where it is read; errors are "FILE:LINE: key: what
+ * was expected". Relative input paths inside the file (ns3 topology,
+ * ns3_flows) resolve against the experiment file's directory; the trace is an
+ * output, so its path is taken as written (relative to the working
+ * directory), like the CLI's --trace.
+ */
+#ifndef PKTSIM_FE_EXPERIMENT_H
+#define PKTSIM_FE_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A raw "key: value" pair kept with its line, validated later by a
+ * parameter table (congestion-control parameters). */
+struct fe_kv {
+	char *key;
+	char *value;
+	int line;
+};
+
+struct fe_flow {
+	uint32_t src, dst;
+	uint64_t size_bytes;
+	uint64_t start_ps;
+	uint8_t prio;             /* traffic class 0..7 */
+	uint16_t dport;           /* ns-3 flow files carry one; else 100 */
+	int line;                 /* where it was defined (for errors) */
+	const char *file;         /* which file (experiment or ns-3 flow file) */
+};
+
+struct fe_trace_cfg {
+	char *path;               /* NULL: no trace (CLI --trace overrides) */
+	uint32_t kinds;           /* bit mask of enum net_trace_kind; all by default */
+	uint32_t *nodes;          /* node ids to record; NULL = all */
+	size_t nnodes;
+	uint64_t start_ps, end_ps;/* time window; end NET_TIME_NEVER by default */
+};
+
+struct fe_experiment {
+	char *path;               /* the file as given */
+	char *dir;                /* its directory, for relative paths */
+	uint64_t seed;            /* default 1 */
+
+	/* topology */
+	char topo_kind[32];       /* "switch", or "ns3" for a file */
+	uint32_t hosts;
+	uint64_t link_rate_bps;   /* default 100 Gb/s */
+	uint64_t link_delay_ps;   /* default 1 us */
+	char *ns3_topology;       /* resolved path when topo_kind is "ns3" */
+	int topo_line;
+
+	/* fabric */
+	uint32_t mtu_bytes;       /* payload per data packet, default 1000 */
+	uint32_t hdr_data_bytes;  /* data header+trailer bytes, default 62 */
+	uint32_t hdr_ack_bytes;   /* ACK/NACK frame size, default 66 */
+	uint32_t hdr_cnp_bytes;   /* CNP frame size, default 78 */
+	uint32_t wire_overhead_bytes; /* preamble+SFD+IFG per frame, default 0 */
+	uint64_t buffer_bytes;    /* per switch shared buffer, default 32 MiB */
+	uint32_t ack_every;       /* ACK every N data packets, default 1 */
+	uint64_t rto_ps;          /* retransmission timeout, default 1 ms */
+	uint64_t nack_interval_ps;/* min gap between NACKs for one PSN, default 500 us */
+	uint8_t data_prio;        /* default class 3 */
+	uint8_t ack_prio;         /* default class 7 */
+	char cc[32];              /* default "none" */
+	struct fe_kv *cc_params;  /* other keys of the cc map, raw */
+	size_t ncc_params;
+	int cc_line;
+
+	/* workload */
+	struct fe_flow *flows;
+	size_t nflows;
+	char *ns3_flows;          /* resolved path, if given (flows appended) */
+	char **flow_files;        /* owned copies of every flow file loaded, */
+	size_t nflow_files;       /* so fe_flow.file stays valid */
+
+	/* output */
+	struct fe_trace_cfg trace;
+};
+
+/* Load and validate; on failure returns -1 with "FILE:LINE: ..." in err and
+ * leaves *exp empty (safe to fe_experiment_free). */
+int fe_experiment_load(const char *path, struct fe_experiment *exp, char *err, size_t errlen);
+void fe_experiment_free(struct fe_experiment *exp);
+
+/* Read an ns-3 HPCC flow file ("count", then "src dst pg dport size start_s"
+ * lines) and append its flows to exp->flows (pg becomes prio; start_s is
+ * seconds, converted exactly to ps). Node ids are not checked against a
+ * topology here. On failure returns -1 with "FILE:LINE: ..." in err and
+ * leaves exp as it was. */
+int fe_load_ns3_flows(const char *path, struct fe_experiment *exp, char *err, size_t errlen);
+
+#endif

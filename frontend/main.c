@@ -1,0 +1,217 @@
+/*
+ * frontend/main.c - the pktsim command line.
+ *
+ * The library never prints or exits; this file decides how errors are
+ * reported (one line on stderr, "FILE:LINE: what was expected") and the exit
+ * status: 0 success, 1 bad input or failed run, 2 usage, 3 interrupted.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "frontend/experiment.h"
+#include "frontend/sim.h"
+#include "frontend/summary.h"
+#include "frontend/trace_read.h"
+#include "net/units.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const char usage_text[] =
+	"Usage: pktsim COMMAND [ARGS]\n"
+	"\n"
+	"pktsim is a packet-level network simulator for AI clusters: every packet\n"
+	"moves through NICs and switches, with queues, store-and-forward links and\n"
+	"RDMA-style reliable transport.\n"
+	"\n"
+	"Commands:\n"
+	"  pktsim run EXP.yaml [--json] [--seed N] [--trace FILE]\n"
+	"      Run the experiment file EXP.yaml and print its summary.\n"
+	"      --json        print the summary as one JSON object (stable keys:\n"
+	"                    sim_time_ns, events, wall_s, flows[], collectives[],\n"
+	"                    counters{}; every time also as integer *_ps)\n"
+	"      --seed N      override the experiment's seed (ECMP salts, link loss)\n"
+	"      --trace FILE  write the packet trace (gzip + msgpack) to FILE,\n"
+	"                    overriding output.trace; filters come from the file\n"
+	"      Ctrl-C stops the run: the trace is closed as a complete gzip stream\n"
+	"      whose last record says \"interrupted\", the summary is marked\n"
+	"      INTERRUPTED, and the exit status is 3.\n"
+	"\n"
+	"  pktsim trace info FILE   record counts by kind, sizes, run status\n"
+	"  pktsim trace dump FILE   the header and every record, one JSON per line\n"
+	"\n"
+	"  pktsim --help | --version\n"
+	"\n"
+	"Exit status: 0 success; 1 bad input, failed run or unreadable file;\n"
+	"2 bad command line; 3 run interrupted.\n"
+	"\n"
+	"The experiment file format, the trace format and worked examples are in\n"
+	"README.md and doc/ of the source tree.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "pktsim: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\nTry 'pktsim --help'.\n");
+	va_end(ap);
+	return 2;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *path = NULL, *trace = NULL;
+	int json = 0;
+	struct sim_opts opts = { 0 };
+	char err[1024];
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--json")) {
+			json = 1;
+		} else if (!strcmp(a, "--seed")) {
+			if (++i >= argc)
+				return usage_error("%s needs a value", a);
+			if (net_parse_uint(argv[i], UINT64_MAX, &opts.seed, err, sizeof(err)))
+				return usage_error("--seed: %s", err);
+			opts.seed_set = 1;
+		} else if (!strcmp(a, "--trace")) {
+			if (++i >= argc)
+				return usage_error("%s needs a file name", a);
+			trace = argv[i];
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("run: unknown option %s", a);
+		} else if (!path) {
+			path = a;
+		} else {
+			return usage_error("run: unexpected argument %s", a);
+		}
+	}
+	if (!path)
+		return usage_error("%s", "run: missing the experiment file (pktsim run EXP.yaml)");
+	opts.trace_path = trace;
+	opts.stop_flag = &stop_requested;
+
+	struct fe_experiment exp;
+	if (fe_experiment_load(path, &exp, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	struct sim *s;
+	if (sim_create(&exp, &opts, &s, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		fe_experiment_free(&exp);
+		return 1;
+	}
+	int status = 0;
+	if (sim_post_workload(s)) {
+		fprintf(stderr, "pktsim: %s: %s\n", path, sim_errmsg(s));
+		sim_destroy(s);
+		fe_experiment_free(&exp);
+		return 1;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	double t0 = wall_now();
+	int rc = sim_run(s);
+	double wall = wall_now() - t0;
+	int interrupted = rc == NET_ERR_STOPPED;
+	if (rc && !interrupted) {
+		fprintf(stderr, "pktsim: %s: %s\n", path, sim_errmsg(s));
+		status = 1;
+	}
+	if (sim_finish(s, interrupted || status, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		status = 1;
+	}
+	struct fe_run_info ri = { .experiment = path, .wall_s = wall, .interrupted = interrupted };
+	ri.conservation_ok = sim_check_conservation(s, err, sizeof(err)) == 0;
+	if (!ri.conservation_ok) {
+		fprintf(stderr, "pktsim: %s: %s\n", path, err);
+		status = 1;
+	}
+	if (json)
+		fe_summary_json(stdout, s, &ri);
+	else
+		fe_summary_text(stdout, s, &ri);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "pktsim: writing the summary failed: %s\n", strerror(errno));
+		status = 1;
+	}
+	if (interrupted) {
+		fprintf(stderr, "pktsim: %s\n", sim_errmsg(s));
+		status = 3;
+	}
+	sim_destroy(s);
+	fe_experiment_free(&exp);
+	return status;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	if (argc < 1)
+		return usage_error("%s", "trace: missing subcommand (info or dump)");
+	if (argc != 2)
+		return usage_error("trace %s: expected exactly one trace file", argv[0]);
+	char err[1024];
+	int rc;
+	if (!strcmp(argv[0], "info"))
+		rc = fe_trace_info(argv[1], stdout, err, sizeof(err));
+	else if (!strcmp(argv[0], "dump"))
+		rc = fe_trace_dump(argv[1], stdout, err, sizeof(err));
+	else
+		return usage_error("trace: unknown subcommand %s (expected info or dump)", argv[0]);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "pktsim: writing output failed: %s\n", strerror(errno));
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("%s", "missing command");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("pktsim %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc - 2, argv + 2);
+	return usage_error("unknown command %s", cmd);
+}

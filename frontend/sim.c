@@ -1,0 +1,610 @@
+/*
+ * frontend/sim.c - builds a simulation from an experiment and implements the
+ * NetworkAPI over the transport (see sim.h).
+ *
+ * Receives are matched in an open-addressing table keyed by (src, dst, tag);
+ * each entry keeps the FIFO of posted receives and the count of messages
+ * that arrived before a receive was posted. Callbacks from sim_schedule use
+ * pooled timer objects (allocated in blocks, recycled), so a long run does
+ * not allocate per call.
+ */
+#include "frontend/sim.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc/cc.h"
+#include "net/trace.h"
+#include "topo/topo.h"
+
+struct sim_recv_node {
+	struct sim_recv_node *next;
+	sim_cb cb;
+	void *arg;
+};
+
+struct match_ent {
+	uint32_t src, dst;
+	uint64_t tag;
+	uint8_t used;
+	uint32_t arrived;            /* delivered, not yet matched */
+	struct sim_recv_node *head, *tail;
+};
+
+struct sim_msg {
+	uint64_t tag;
+	sim_cb cb;
+	void *arg;
+	uint32_t flow;               /* workload flow index, or UINT32_MAX */
+};
+
+struct sim_timer {
+	struct net_event ev;
+	struct sim *s;
+	sim_cb cb;
+	void *arg;
+	struct sim_timer *next_free;
+};
+
+#define TIMER_BLOCK 256
+
+struct sim {
+	struct net_engine eng;
+	struct net *net;
+	struct tp *tp;
+	void *cc_cfg;
+	const struct fe_experiment *exp;
+	uint64_t seed;
+	char topo_name[64];
+	uint32_t nswitches;
+	char errmsg[512];
+
+	struct sim_msg *msgs;        /* [qp id] */
+	uint32_t cap_msgs;
+	struct match_ent *match;
+	uint32_t match_cap, match_used;
+	struct sim_recv_node *free_recv;
+	void **blocks;               /* timer and recv-node blocks */
+	size_t nblocks, cap_blocks;
+	struct sim_timer *free_timers;
+
+	struct sim_flow *flows;
+	size_t nflows;
+	int trace_closed;
+};
+
+static int seterr(struct sim *s, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int seterr(struct sim *s, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->errmsg, sizeof(s->errmsg), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int engine_err(struct sim *s, int rc)
+{
+	snprintf(s->errmsg, sizeof(s->errmsg), "%s", s->eng.errmsg);
+	return rc;
+}
+
+const char *sim_errmsg(const struct sim *s) { return s->errmsg; }
+uint64_t sim_now(const struct sim *s) { return s->eng.now_ps; }
+const struct net *sim_net(const struct sim *s) { return s->net; }
+const struct tp *sim_tp(const struct sim *s) { return s->tp; }
+const struct net_engine *sim_engine(const struct sim *s) { return &s->eng; }
+uint64_t sim_seed(const struct sim *s) { return s->seed; }
+const char *sim_topology_name(const struct sim *s) { return s->topo_name; }
+
+const struct sim_flow *sim_flows(const struct sim *s, size_t *n)
+{
+	*n = s->nflows;
+	return s->flows;
+}
+
+static int add_block(struct sim *s, void *b)
+{
+	if (s->nblocks == s->cap_blocks) {
+		size_t nc = s->cap_blocks ? s->cap_blocks * 2 : 16;
+		void **nb = realloc(s->blocks, nc * sizeof(*nb));
+		if (!nb)
+			return -1;
+		s->blocks = nb;
+		s->cap_blocks = nc;
+	}
+	s->blocks[s->nblocks++] = b;
+	return 0;
+}
+
+/* Where a flow was written, for error messages. */
+static void flow_where(const struct fe_flow *f, const struct fe_experiment *e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s:%d", f->file ? f->file : e->path, f->line);
+}
+
+static int build_topology(struct sim *s, const struct fe_experiment *e, struct topo_graph *g,
+			  char *err, size_t errlen)
+{
+	char msg[512];
+	int rc;
+	if (!strcmp(e->topo_kind, "ns3")) {
+		rc = topo_load_ns3(e->ns3_topology, g, msg, sizeof(msg));
+		if (rc) {
+			snprintf(err, errlen, "%s", msg);
+			return -1;
+		}
+	} else {
+		struct topo_params p = { .kind = e->topo_kind, .hosts = e->hosts,
+					 .rate_bps = e->link_rate_bps, .delay_ps = e->link_delay_ps };
+		rc = topo_build(&p, g, msg, sizeof(msg));
+		if (rc) {
+			snprintf(err, errlen, "%s:%d: topology: %s", e->path, e->topo_line, msg);
+			return -1;
+		}
+	}
+	snprintf(s->topo_name, sizeof(s->topo_name), "%s", g->name[0] ? g->name : e->topo_kind);
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		s->nswitches += g->kind[i] == TOPO_SWITCH;
+	return 0;
+}
+
+static int setup_cc(struct sim *s, const struct fe_experiment *e, const struct cc_ops **out,
+		    char *err, size_t errlen)
+{
+	const struct cc_ops *cc = cc_find(e->cc[0] ? e->cc : "none");
+	if (!cc) {
+		snprintf(err, errlen, "%s:%d: fabric.cc: unknown algorithm \"%s\" (available: %s)",
+			 e->path, e->cc_line, e->cc, cc_names());
+		return -1;
+	}
+	if (cc->cfg_size) {
+		s->cc_cfg = calloc(1, cc->cfg_size);
+		if (!s->cc_cfg) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		cc->defaults(s->cc_cfg);
+	}
+	for (size_t i = 0; i < e->ncc_params; i++) {
+		char msg[400];
+		if (cc_param_set(cc, s->cc_cfg, e->cc_params[i].key, e->cc_params[i].value, msg,
+				 sizeof(msg))) {
+			snprintf(err, errlen, "%s:%d: fabric.cc.%s: %s", e->path, e->cc_params[i].line,
+				 e->cc_params[i].key, msg);
+			return -1;
+		}
+	}
+	if (cc->check) {
+		char msg[400];
+		if (cc->check(s->cc_cfg, msg, sizeof(msg))) {
+			snprintf(err, errlen, "%s:%d: fabric.cc: %s", e->path, e->cc_line, msg);
+			return -1;
+		}
+	}
+	*out = cc;
+	return 0;
+}
+
+static int check_flows(struct sim *s, const struct fe_experiment *e, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < e->nflows; i++) {
+		const struct fe_flow *f = &e->flows[i];
+		char at[300];
+		flow_where(f, e, at, sizeof(at));
+		for (int side = 0; side < 2; side++) {
+			uint32_t id = side ? f->dst : f->src;
+			const char *what = side ? "dst" : "src";
+			if (id >= s->net->nnodes) {
+				snprintf(err, errlen, "%s: flow %zu: %s %u is not a node (nodes are 0..%u)", at,
+					 i, what, id, s->net->nnodes - 1);
+				return -1;
+			}
+			if (s->net->nodes[id].kind != NET_HOST) {
+				snprintf(err, errlen, "%s: flow %zu: %s %u is a switch, not a host", at, i,
+					 what, id);
+				return -1;
+			}
+		}
+		if (f->src == f->dst) {
+			snprintf(err, errlen, "%s: flow %zu: src and dst are both %u", at, i, f->src);
+			return -1;
+		}
+		if (!net_reachable(s->net, f->src, f->dst)) {
+			snprintf(err, errlen, "%s: flow %zu: dst %u is unreachable from src %u", at, i,
+				 f->dst, f->src);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct sim **out,
+	       char *err, size_t errlen)
+{
+	*out = NULL;
+	struct sim *s = calloc(1, sizeof(*s));
+	struct topo_graph g;
+	memset(&g, 0, sizeof(g));
+	if (!s || net_engine_init(&s->eng)) {
+		free(s);
+		snprintf(err, errlen, "out of memory");
+		return NET_ERR_NOMEM;
+	}
+	s->exp = e;
+	s->seed = o && o->seed_set ? o->seed : e->seed;
+	if (o)
+		s->eng.stop_flag = o->stop_flag;
+	if (build_topology(s, e, &g, err, errlen))
+		goto fail;
+	struct net_cfg nc = { .seed = s->seed, .buffer_bytes = e->buffer_bytes,
+			      .wire_overhead_bytes = e->wire_overhead_bytes, .data_prio = e->data_prio };
+	if (net_create(&s->eng, &nc, &g, &s->net)) {
+		snprintf(err, errlen, "%s: topology: %s", e->path, s->eng.errmsg);
+		goto fail;
+	}
+	topo_graph_free(&g);
+	if (check_flows(s, e, err, errlen))
+		goto fail;
+	const struct cc_ops *cc;
+	if (setup_cc(s, e, &cc, err, errlen))
+		goto fail;
+	struct tp_cfg tc = {
+		.mtu_bytes = e->mtu_bytes, .hdr_data_bytes = e->hdr_data_bytes,
+		.hdr_ack_bytes = e->hdr_ack_bytes, .hdr_cnp_bytes = e->hdr_cnp_bytes,
+		.ack_every = e->ack_every, .rto_ps = e->rto_ps, .nack_interval_ps = e->nack_interval_ps,
+		.ack_prio = e->ack_prio, .seed = s->seed, .cc = cc, .cc_cfg = s->cc_cfg,
+	};
+	if (tp_create(s->net, &tc, &s->tp)) {
+		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);
+		goto fail;
+	}
+	const char *tpath = o && o->trace_path ? o->trace_path : e->trace.path;
+	if (tpath) {
+		struct net_trace_filter f = { .kinds = e->trace.kinds, .nodes = e->trace.nodes,
+					      .nnodes = e->trace.nnodes, .start_ps = e->trace.start_ps,
+					      .end_ps = e->trace.end_ps };
+		if (!e->trace.kinds && !e->trace.end_ps)
+			f.end_ps = NET_TIME_NEVER;
+		if (net_trace_open(&s->net->trace, tpath, &f, s->net, s->seed, e->path, err, errlen))
+			goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	topo_graph_free(&g);
+	sim_destroy(s);
+	return NET_ERR_INVAL;
+}
+
+void sim_destroy(struct sim *s)
+{
+	if (!s)
+		return;
+	/* A trace nobody finished is complete only if the run drained. */
+	if (s->net && s->net->trace) {
+		net_trace_close(s->net->trace, s->eng.n != 0, s->eng.events, s->eng.now_ps, NULL, 0);
+		s->net->trace = NULL;
+	}
+	tp_destroy(s->tp);
+	net_destroy(s->net);
+	for (size_t i = 0; i < s->nblocks; i++)
+		free(s->blocks[i]);
+	free(s->blocks);
+	free(s->msgs);
+	free(s->match);
+	free(s->flows);
+	free(s->cc_cfg);
+	net_engine_fini(&s->eng);
+	free(s);
+}
+
+int sim_finish(struct sim *s, int interrupted, char *err, size_t errlen)
+{
+	if (s->trace_closed || !s->net->trace)
+		return 0;
+	s->trace_closed = 1;
+	int rc = net_trace_close(s->net->trace, interrupted, s->eng.events, s->eng.now_ps, err, errlen);
+	s->net->trace = NULL;
+	return rc;
+}
+
+/* ---- receive matching ---- */
+
+static uint32_t match_hash(uint32_t src, uint32_t dst, uint64_t tag)
+{
+	return (uint32_t)net_mix64(((uint64_t)src << 32 | dst) ^ net_mix64(tag));
+}
+
+static struct match_ent *match_find(struct sim *s, uint32_t src, uint32_t dst, uint64_t tag)
+{
+	if (s->match_used * 2 >= s->match_cap) {
+		uint32_t ncap = s->match_cap ? s->match_cap * 2 : 1024;
+		struct match_ent *nm = calloc(ncap, sizeof(*nm));
+		if (!nm)
+			return NULL;
+		for (uint32_t i = 0; i < s->match_cap; i++) {
+			struct match_ent *o = &s->match[i];
+			if (!o->used)
+				continue;
+			uint32_t h = match_hash(o->src, o->dst, o->tag) & (ncap - 1);
+			while (nm[h].used)
+				h = (h + 1) & (ncap - 1);
+			nm[h] = *o;
+		}
+		free(s->match);
+		s->match = nm;
+		s->match_cap = ncap;
+	}
+	uint32_t h = match_hash(src, dst, tag) & (s->match_cap - 1);
+	while (s->match[h].used) {
+		struct match_ent *m = &s->match[h];
+		if (m->src == src && m->dst == dst && m->tag == tag)
+			return m;
+		h = (h + 1) & (s->match_cap - 1);
+	}
+	struct match_ent *m = &s->match[h];
+	m->used = 1;
+	m->src = src;
+	m->dst = dst;
+	m->tag = tag;
+	s->match_used++;
+	return m;
+}
+
+static struct sim_timer *timer_get(struct sim *s)
+{
+	if (!s->free_timers) {
+		struct sim_timer *b = calloc(TIMER_BLOCK, sizeof(*b));
+		if (!b || add_block(s, b)) {
+			free(b);
+			return NULL;
+		}
+		for (int i = 0; i < TIMER_BLOCK; i++) {
+			b[i].next_free = s->free_timers;
+			s->free_timers = &b[i];
+		}
+	}
+	struct sim_timer *t = s->free_timers;
+	s->free_timers = t->next_free;
+	return t;
+}
+
+static void timer_fire(struct net_engine *eng, struct net_event *ev)
+{
+	struct sim_timer *t = ev->arg;
+	struct sim *s = t->s;
+	sim_cb cb = t->cb;
+	void *arg = t->arg;
+	t->next_free = s->free_timers;
+	s->free_timers = t;
+	cb(s, arg);
+}
+
+int sim_schedule(struct sim *s, uint64_t delay_ps, sim_cb cb, void *arg)
+{
+	if (!cb)
+		return seterr(s, NET_ERR_INVAL, "sim_schedule: no callback");
+	if (delay_ps > NET_TIME_NEVER - 1 - s->eng.now_ps)
+		return seterr(s, NET_ERR_INVAL, "sim_schedule: delay %llu ps overflows simulated time",
+			      (unsigned long long)delay_ps);
+	struct sim_timer *t = timer_get(s);
+	if (!t)
+		return seterr(s, NET_ERR_NOMEM, "sim_schedule: out of memory");
+	t->s = s;
+	t->cb = cb;
+	t->arg = arg;
+	net_event_init(&t->ev, timer_fire, t);
+	int rc = net_event_schedule(&s->eng, &t->ev, s->eng.now_ps + delay_ps);
+	return rc ? engine_err(s, rc) : 0;
+}
+
+static struct sim_recv_node *recv_node_get(struct sim *s)
+{
+	if (!s->free_recv) {
+		struct sim_recv_node *b = calloc(TIMER_BLOCK, sizeof(*b));
+		if (!b || add_block(s, b)) {
+			free(b);
+			return NULL;
+		}
+		for (int i = 0; i < TIMER_BLOCK; i++) {
+			b[i].next = s->free_recv;
+			s->free_recv = &b[i];
+		}
+	}
+	struct sim_recv_node *r = s->free_recv;
+	s->free_recv = r->next;
+	return r;
+}
+
+static int check_hosts(struct sim *s, const char *call, uint32_t src, uint32_t dst, uint64_t bytes)
+{
+	const struct net *net = s->net;
+	if (src >= net->nnodes || net->nodes[src].kind != NET_HOST)
+		return seterr(s, NET_ERR_INVAL, "%s: src %u is not a host", call, src);
+	if (dst >= net->nnodes || net->nodes[dst].kind != NET_HOST)
+		return seterr(s, NET_ERR_INVAL, "%s: dst %u is not a host", call, dst);
+	if (src == dst)
+		return seterr(s, NET_ERR_INVAL, "%s: src and dst are both %u", call, src);
+	if (bytes == 0)
+		return seterr(s, NET_ERR_INVAL, "%s: size must be positive", call);
+	return 0;
+}
+
+int sim_recv(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag, sim_cb cb,
+	     void *arg)
+{
+	int rc = check_hosts(s, "sim_recv", src, dst, bytes);
+	if (rc)
+		return rc;
+	struct match_ent *m = match_find(s, src, dst, tag);
+	if (!m)
+		return seterr(s, NET_ERR_NOMEM, "sim_recv: out of memory");
+	if (m->arrived) {
+		m->arrived--;
+		return cb ? sim_schedule(s, 0, cb, arg) : 0;
+	}
+	struct sim_recv_node *r = recv_node_get(s);
+	if (!r)
+		return seterr(s, NET_ERR_NOMEM, "sim_recv: out of memory");
+	r->next = NULL;
+	r->cb = cb;
+	r->arg = arg;
+	if (m->tail)
+		m->tail->next = r;
+	else
+		m->head = r;
+	m->tail = r;
+	return 0;
+}
+
+static void msg_event(void *arg, struct tp_qp *qp, enum tp_event ev)
+{
+	struct sim *s = arg;
+	struct sim_msg *msg = &s->msgs[qp->id];
+	if (msg->flow != UINT32_MAX) {
+		struct sim_flow *f = &s->flows[msg->flow];
+		if (ev == TP_EV_DONE)
+			f->fct_ps = s->eng.now_ps - f->start_ps;
+		else
+			f->delivered_ps = s->eng.now_ps - f->start_ps;
+	}
+	if (ev == TP_EV_DONE) {
+		if (msg->cb)
+			msg->cb(s, msg->arg);
+		return;
+	}
+	struct match_ent *m = match_find(s, qp->src, qp->dst, msg->tag);
+	if (!m) {
+		s->tp->failed = 1;
+		return;
+	}
+	struct sim_recv_node *r = m->head;
+	if (!r) {
+		m->arrived++;
+		return;
+	}
+	m->head = r->next;
+	if (!m->head)
+		m->tail = NULL;
+	sim_cb cb = r->cb;
+	void *cbarg = r->arg;
+	r->next = s->free_recv;
+	s->free_recv = r;
+	if (cb)
+		cb(s, cbarg);
+}
+
+static int send_msg(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag,
+		    uint8_t prio, sim_cb cb, void *arg, uint32_t flow, struct tp_qp **qpo)
+{
+	int rc = check_hosts(s, "sim_send", src, dst, bytes);
+	if (rc)
+		return rc;
+	uint32_t id = s->tp->nqps;
+	if (id >= s->cap_msgs) {
+		uint32_t nc = s->cap_msgs ? s->cap_msgs * 2 : 64;
+		struct sim_msg *nm = realloc(s->msgs, nc * sizeof(*nm));
+		if (!nm)
+			return seterr(s, NET_ERR_NOMEM, "sim_send: out of memory");
+		s->msgs = nm;
+		s->cap_msgs = nc;
+	}
+	s->msgs[id] = (struct sim_msg){ .tag = tag, .cb = cb, .arg = arg, .flow = flow };
+	rc = tp_post(s->tp, src, dst, bytes, prio, msg_event, s, qpo);
+	return rc ? engine_err(s, rc) : 0;
+}
+
+int sim_send(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag, sim_cb cb,
+	     void *arg)
+{
+	return send_msg(s, src, dst, bytes, tag, s->exp->data_prio, cb, arg, UINT32_MAX, NULL);
+}
+
+static int run_result(struct sim *s, int rc)
+{
+	if (rc == NET_ERR_STOPPED)
+		return seterr(s, rc, "run interrupted at %.3f us of simulated time",
+			      (double)s->eng.now_ps / 1e6);
+	if (rc)
+		return engine_err(s, rc);
+	if (s->tp->failed)
+		return engine_err(s, NET_ERR_NOMEM);
+	return 0;
+}
+
+int sim_run(struct sim *s)
+{
+	return run_result(s, net_engine_run(&s->eng));
+}
+
+int sim_run_until(struct sim *s, uint64_t until_ps)
+{
+	if (until_ps < s->eng.now_ps)
+		return seterr(s, NET_ERR_INVAL, "sim_run_until: %llu ps is in the past",
+			      (unsigned long long)until_ps);
+	return run_result(s, net_engine_run_until(&s->eng, until_ps));
+}
+
+/* ---- the experiment's workload ---- */
+
+/* Workload tags live above 2^63 so they never collide with API users' tags. */
+#define FLOW_TAG(i) ((1ull << 63) | (uint64_t)(i))
+
+static void flow_start(struct sim *s, void *arg)
+{
+	struct sim_flow *f = arg;
+	struct tp_qp *qp = NULL;
+	f->start_ps = s->eng.now_ps;
+	if (send_msg(s, f->src, f->dst, f->size_bytes, FLOW_TAG(f->id), f->prio, NULL, NULL, f->id,
+		     &qp)) {
+		s->tp->failed = 1;
+		return;
+	}
+	f->qp = qp;
+	if (tp_ideal(s->tp, qp, &f->ideal_delivered_ps, &f->ideal_fct_ps)) {
+		f->ideal_delivered_ps = f->ideal_fct_ps = NET_TIME_NEVER;
+	}
+}
+
+int sim_post_workload(struct sim *s)
+{
+	const struct fe_experiment *e = s->exp;
+	s->flows = calloc(e->nflows ? e->nflows : 1, sizeof(*s->flows));
+	if (!s->flows)
+		return seterr(s, NET_ERR_NOMEM, "out of memory");
+	s->nflows = e->nflows;
+	for (size_t i = 0; i < e->nflows; i++) {
+		const struct fe_flow *ef = &e->flows[i];
+		struct sim_flow *f = &s->flows[i];
+		*f = (struct sim_flow){ .id = (uint32_t)i, .src = ef->src, .dst = ef->dst,
+					.size_bytes = ef->size_bytes, .start_ps = ef->start_ps,
+					.delivered_ps = NET_TIME_NEVER, .fct_ps = NET_TIME_NEVER,
+					.ideal_delivered_ps = NET_TIME_NEVER,
+					.ideal_fct_ps = NET_TIME_NEVER, .prio = ef->prio };
+		int rc = sim_recv(s, ef->src, ef->dst, ef->size_bytes, FLOW_TAG(i), NULL, NULL);
+		if (!rc)
+			rc = sim_schedule(s, ef->start_ps - s->eng.now_ps, flow_start, f);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int sim_check_conservation(const struct sim *s, char *err, size_t errlen)
+{
+	const struct net *net = s->net;
+	uint64_t created = net->pool.created, consumed = net->ctr.consumed;
+	uint64_t dropped = net->ctr.drops_total, inflight = net_in_flight(net);
+	if (created != consumed + dropped + inflight || net_pool_in_use(&net->pool) != inflight) {
+		snprintf(err, errlen,
+			 "packet conservation violated: created %llu != delivered %llu + dropped %llu"
+			 " + in flight %llu (pool in use %llu)",
+			 (unsigned long long)created, (unsigned long long)consumed,
+			 (unsigned long long)dropped, (unsigned long long)inflight,
+			 (unsigned long long)net_pool_in_use(&net->pool));
+		return -1;
+	}
+	return 0;
+}

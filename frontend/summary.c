@@ -1,0 +1,182 @@
+/*
+ * frontend/summary.c - text and JSON run summaries (see summary.h).
+ *
+ * Slowdown = fct / ideal_fct, where ideal_fct is the same message alone on an
+ * idle fabric along its own route (transport/rdma.c, tp_ideal).
+ */
+#include "frontend/summary.h"
+
+#include <string.h>
+
+#include "net/net.h"
+
+/* ps as ns with exactly three decimals: 851684960 ps -> "851684.960". */
+static void put_ns(FILE *out, uint64_t ps)
+{
+	fprintf(out, "%llu.%03llu", (unsigned long long)(ps / 1000), (unsigned long long)(ps % 1000));
+}
+
+static void json_time(FILE *out, const char *key, uint64_t ps, int comma)
+{
+	if (ps == NET_TIME_NEVER) {
+		fprintf(out, "\"%s_ns\": null, \"%s_ps\": null%s", key, key, comma ? ", " : "");
+		return;
+	}
+	fprintf(out, "\"%s_ns\": ", key);
+	put_ns(out, ps);
+	fprintf(out, ", \"%s_ps\": %llu%s", key, (unsigned long long)ps, comma ? ", " : "");
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static uint32_t count_switches(const struct net *net)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < net->nnodes; i++)
+		n += net->nodes[i].kind == NET_SWITCH;
+	return n;
+}
+
+void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *ri)
+{
+	const struct net *net = sim_net(s);
+	const struct tp *tp = sim_tp(s);
+	const struct net_engine *eng = sim_engine(s);
+	size_t nf;
+	const struct sim_flow *fl = sim_flows(s, &nf);
+
+	fprintf(out, "{\n  \"experiment\": ");
+	json_str(out, ri->experiment);
+	fprintf(out, ",\n  \"status\": \"%s\",\n  \"seed\": %llu,\n  ",
+		ri->interrupted ? "interrupted" : "complete", (unsigned long long)sim_seed(s));
+	json_time(out, "sim_time", eng->now_ps, 1);
+	fprintf(out, "\"events\": %llu, \"wall_s\": %.6f,\n", (unsigned long long)eng->events,
+		ri->wall_s);
+	fprintf(out, "  \"topology\": {\"name\": ");
+	json_str(out, sim_topology_name(s));
+	fprintf(out, ", \"hosts\": %u, \"switches\": %u, \"links\": %u},\n", net->nhosts,
+		count_switches(net), net->nlinks);
+	fprintf(out, "  \"flows\": [");
+	for (size_t i = 0; i < nf; i++) {
+		const struct sim_flow *f = &fl[i];
+		fprintf(out, "%s\n    {\"id\": %u, \"src\": %u, \"dst\": %u, \"size_bytes\": %llu, ",
+			i ? "," : "", f->id, f->src, f->dst, (unsigned long long)f->size_bytes);
+		json_time(out, "start", f->start_ps, 1);
+		json_time(out, "delivered", f->delivered_ps, 1);
+		json_time(out, "fct", f->fct_ps, 1);
+		json_time(out, "ideal_fct", f->ideal_fct_ps, 1);
+		if (f->fct_ps != NET_TIME_NEVER && f->ideal_fct_ps && f->ideal_fct_ps != NET_TIME_NEVER)
+			fprintf(out, "\"slowdown\": %.6f, ", (double)f->fct_ps / (double)f->ideal_fct_ps);
+		else
+			fprintf(out, "\"slowdown\": null, ");
+		fprintf(out, "\"retransmits\": %llu}",
+			(unsigned long long)(f->qp ? f->qp->retx_pkts : 0));
+	}
+	fprintf(out, "%s],\n  \"collectives\": [],\n", nf ? "\n  " : "");
+	fprintf(out, "  \"counters\": {\"packets_sent\": %llu, \"packet_hops\": %llu, "
+		     "\"bytes_delivered\": %llu, \"drops\": %llu, \"drops_by_reason\": {",
+		(unsigned long long)tp->ctr.packets_sent, (unsigned long long)net->ctr.packet_hops,
+		(unsigned long long)tp->ctr.bytes_delivered, (unsigned long long)net->ctr.drops_total);
+	for (int r = 0; r < NET_DROP_NREASONS; r++)
+		fprintf(out, "%s\"%s\": %llu", r ? ", " : "", net_drop_reason_names[r],
+			(unsigned long long)net->ctr.drops[r]);
+	fprintf(out, "}, \"retransmits\": %llu, \"ecn_marks\": %llu, \"pfc_pauses\": %llu, "
+		     "\"cnps\": %llu,\n    \"data_packets\": %llu, \"acks\": %llu, \"nacks\": %llu, "
+		     "\"rto_fires\": %llu, \"packets_created\": %llu, \"packets_consumed\": %llu, "
+		     "\"packets_in_flight\": %llu, \"conservation\": %s}\n}\n",
+		(unsigned long long)tp->ctr.retransmits, (unsigned long long)net->ctr.ecn_marks,
+		(unsigned long long)net->ctr.pfc_pauses, (unsigned long long)tp->ctr.cnps,
+		(unsigned long long)tp->ctr.data_pkts, (unsigned long long)tp->ctr.acks,
+		(unsigned long long)tp->ctr.nacks, (unsigned long long)tp->ctr.rto_fires,
+		(unsigned long long)net->pool.created, (unsigned long long)net->ctr.consumed,
+		(unsigned long long)net_in_flight(net), ri->conservation_ok ? "true" : "false");
+}
+
+static void text_us(FILE *out, uint64_t ps, int width)
+{
+	if (ps == NET_TIME_NEVER)
+		fprintf(out, "%*s", width, "-");
+	else
+		fprintf(out, "%*.3f", width, (double)ps / 1e6);
+}
+
+void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *ri)
+{
+	const struct net *net = sim_net(s);
+	const struct tp *tp = sim_tp(s);
+	const struct net_engine *eng = sim_engine(s);
+	size_t nf, done = 0;
+	const struct sim_flow *fl = sim_flows(s, &nf);
+	for (size_t i = 0; i < nf; i++)
+		done += fl[i].fct_ps != NET_TIME_NEVER;
+
+	fprintf(out, "pktsim: %s (seed %llu)%s\n", ri->experiment, (unsigned long long)sim_seed(s),
+		ri->interrupted ? "  ** INTERRUPTED: partial results **" : "");
+	fprintf(out, "topology %s: %u hosts, %u switches, %u links\n", sim_topology_name(s),
+		net->nhosts, count_switches(net), net->nlinks);
+	fprintf(out, "simulated ");
+	put_ns(out, eng->now_ps);
+	fprintf(out, " ns in %.3f s wall, %llu events (%.2f M events/s, %.2f M packet-hops/s)\n",
+		ri->wall_s, (unsigned long long)eng->events,
+		ri->wall_s > 0 ? (double)eng->events / ri->wall_s / 1e6 : 0.0,
+		ri->wall_s > 0 ? (double)net->ctr.packet_hops / ri->wall_s / 1e6 : 0.0);
+	fprintf(out, "flows: %zu of %zu complete\n", done, nf);
+	if (nf) {
+		fprintf(out, "  %5s %5s %5s %12s %12s %14s %14s %14s %9s %5s\n", "id", "src", "dst",
+			"size_B", "start_us", "delivered_us", "fct_us", "ideal_fct_us", "slowdown",
+			"retx");
+		size_t show = nf <= 20 ? nf : 20;
+		for (size_t i = 0; i < show; i++) {
+			const struct sim_flow *f = &fl[i];
+			fprintf(out, "  %5u %5u %5u %12llu ", f->id, f->src, f->dst,
+				(unsigned long long)f->size_bytes);
+			text_us(out, f->start_ps, 12);
+			fputc(' ', out);
+			text_us(out, f->delivered_ps, 14);
+			fputc(' ', out);
+			text_us(out, f->fct_ps, 14);
+			fputc(' ', out);
+			text_us(out, f->ideal_fct_ps, 14);
+			if (f->fct_ps != NET_TIME_NEVER && f->ideal_fct_ps != NET_TIME_NEVER)
+				fprintf(out, " %9.4f", (double)f->fct_ps / (double)f->ideal_fct_ps);
+			else
+				fprintf(out, " %9s", "-");
+			fprintf(out, " %5llu\n", (unsigned long long)(f->qp ? f->qp->retx_pkts : 0));
+		}
+		if (show < nf)
+			fprintf(out, "  ... %zu more flows (use --json for all)\n", nf - show);
+	}
+	fprintf(out, "counters: packets_sent %llu, packet_hops %llu, bytes_delivered %llu, "
+		     "retransmits %llu, drops %llu",
+		(unsigned long long)tp->ctr.packets_sent, (unsigned long long)net->ctr.packet_hops,
+		(unsigned long long)tp->ctr.bytes_delivered, (unsigned long long)tp->ctr.retransmits,
+		(unsigned long long)net->ctr.drops_total);
+	if (net->ctr.drops_total) {
+		fprintf(out, " (");
+		int first = 1;
+		for (int r = 0; r < NET_DROP_NREASONS; r++)
+			if (net->ctr.drops[r]) {
+				fprintf(out, "%s%s %llu", first ? "" : ", ", net_drop_reason_names[r],
+					(unsigned long long)net->ctr.drops[r]);
+				first = 0;
+			}
+		fputc(')', out);
+	}
+	fprintf(out, "\npackets: created %llu = delivered %llu + dropped %llu + in flight %llu: %s\n",
+		(unsigned long long)net->pool.created, (unsigned long long)net->ctr.consumed,
+		(unsigned long long)net->ctr.drops_total, (unsigned long long)net_in_flight(net),
+		ri->conservation_ok ? "conserved" : "VIOLATED");
+}

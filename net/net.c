@@ -1,0 +1,395 @@
+/*
+ * net/net.c - ports, wires, switches and host NIC ports (see net.h).
+ *
+ * Per packet-hop the work is: one pipe-arrival event at the far end, a route
+ * lookup, a buffer check, an enqueue; and, when the egress transmitter is
+ * busy, one transmitter-free event. Serialization of W bytes at R b/s takes
+ * ceil(W*8e12/R) ps (exact for the usual rates: 80 ps/byte at 100 Gb/s).
+ */
+#include "net/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/trace.h"
+#include "topo/topo.h"
+
+const char *const net_drop_reason_names[NET_DROP_NREASONS] = {
+	[NET_DROP_BUFFER] = "buffer",
+	[NET_DROP_LINK_ERROR] = "link_error",
+	[NET_DROP_NO_ROUTE] = "no_route",
+};
+
+int net_routes_build(struct net *net);
+void net_routes_free(struct net *net);
+
+static void port_tx_event(struct net_engine *eng, struct net_event *ev);
+static void port_arrive_event(struct net_engine *eng, struct net_event *ev);
+
+#define TRACE_ON(net, k, node, t) ((net)->trace && net_trace_want((net)->trace, (k), (node), (t)))
+
+int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct topo_graph *g,
+	       struct net **out)
+{
+	*out = NULL;
+	if (g->nnodes == 0) {
+		net_seterr(eng, "topology has no nodes");
+		return NET_ERR_INVAL;
+	}
+	if (g->nnodes >= UINT32_MAX / 2) {
+		net_seterr(eng, "topology has too many nodes (%u)", g->nnodes);
+		return NET_ERR_INVAL;
+	}
+	struct net *net = calloc(1, sizeof(*net));
+	uint32_t *deg = calloc(g->nnodes, sizeof(*deg));
+	if (!net || !deg)
+		goto nomem;
+	net->eng = eng;
+	net->cfg = *cfg;
+	net_pool_init(&net->pool);
+	net->nnodes = g->nnodes;
+	net->nlinks = g->nlinks;
+	for (uint32_t l = 0; l < g->nlinks; l++) {
+		const struct topo_link *lk = &g->links[l];
+		if (lk->a >= g->nnodes || lk->b >= g->nnodes || lk->a == lk->b || !lk->rate_bps) {
+			net_seterr(eng, "link %u (%u-%u) is invalid", l, lk->a, lk->b);
+			free(deg);
+			free(net);
+			return NET_ERR_INVAL;
+		}
+		if (++deg[lk->a] > UINT16_MAX - 1 || ++deg[lk->b] > UINT16_MAX - 1) {
+			net_seterr(eng, "link %u: a node has more than %u ports", l, UINT16_MAX - 1);
+			free(deg);
+			free(net);
+			return NET_ERR_INVAL;
+		}
+	}
+	net->nports = 2 * g->nlinks;
+	net->nodes = calloc(g->nnodes, sizeof(*net->nodes));
+	net->ports = calloc(net->nports ? net->nports : 1, sizeof(*net->ports));
+	if (!net->nodes || !net->ports)
+		goto nomem;
+
+	struct net_port *pp = net->ports;
+	for (uint32_t i = 0; i < g->nnodes; i++) {
+		struct net_node *n = &net->nodes[i];
+		n->net = net;
+		n->id = i;
+		n->kind = g->kind[i] == TOPO_SWITCH ? NET_SWITCH : NET_HOST;
+		if (n->kind == NET_HOST)
+			net->nhosts++;
+		n->ports = pp;
+		pp += deg[i];
+		n->buf_size = n->kind == NET_SWITCH ? cfg->buffer_bytes : UINT64_MAX;
+		struct net_rng r;
+		net_rng_init(&r, cfg->seed, (1ull << 40) | i);
+		n->salt = net_rng_next(&r);
+	}
+	for (uint32_t l = 0; l < g->nlinks; l++) {
+		const struct topo_link *lk = &g->links[l];
+		struct net_node *a = &net->nodes[lk->a], *b = &net->nodes[lk->b];
+		struct net_port *pa = &a->ports[a->nports], *pb = &b->ports[b->nports];
+		pa->index = a->nports++;
+		pb->index = b->nports++;
+		pa->node = a;
+		pb->node = b;
+		pa->peer = pb;
+		pb->peer = pa;
+		for (int d = 0; d < 2; d++) {
+			struct net_port *p = d ? pb : pa;
+			p->link = l;
+			p->rate_bps = lk->rate_bps;
+			p->delay_ps = lk->delay_ps;
+			p->ps_per_byte = (8 * NET_PS_PER_S) % lk->rate_bps ? 0 : 8 * NET_PS_PER_S / lk->rate_bps;
+			p->error_rate = lk->error_rate;
+			net_rng_init(&p->rng, cfg->seed, (2ull << 40) | ((uint64_t)l << 1) | (uint64_t)d);
+			net_event_init(&p->tx_ev, port_tx_event, p);
+			net_event_init(&p->arr_ev, port_arrive_event, p);
+			p->src_prio = cfg->data_prio;
+		}
+	}
+	free(deg);
+	deg = NULL;
+	int rc = net_routes_build(net);
+	if (rc) {
+		net_destroy(net);
+		return rc;
+	}
+	*out = net;
+	return NET_OK;
+nomem:
+	free(deg);
+	if (net) {
+		free(net->nodes);
+		free(net->ports);
+		free(net);
+	}
+	net_seterr(eng, "out of memory creating the network");
+	return NET_ERR_NOMEM;
+}
+
+static void free_list(struct net_pkt_pool *pool, struct net_pkt *p)
+{
+	while (p) {
+		struct net_pkt *n = p->next;
+		net_pkt_free(pool, p);
+		p = n;
+	}
+}
+
+void net_destroy(struct net *net)
+{
+	if (!net)
+		return;
+	for (uint32_t i = 0; i < net->nports; i++) {
+		struct net_port *p = &net->ports[i];
+		net_event_cancel(net->eng, &p->tx_ev);
+		net_event_cancel(net->eng, &p->arr_ev);
+		for (int c = 0; c < NET_NQ; c++)
+			free_list(&net->pool, p->q[c].head);
+		free_list(&net->pool, p->pipe_head);
+	}
+	net_routes_free(net);
+	net_pool_fini(&net->pool);
+	free(net->ports);
+	free(net->nodes);
+	free(net);
+}
+
+void net_set_host_ops(struct net *net, const struct net_host_ops *ops, void *ctx)
+{
+	net->host_ops = *ops;
+	net->host_ctx = ctx;
+	for (uint32_t i = 0; i < net->nports; i++) {
+		struct net_port *p = &net->ports[i];
+		p->has_source = p->node->kind == NET_HOST && ops->pull != NULL;
+		p->src_idle = 1;
+	}
+}
+
+uint64_t net_in_flight(const struct net *net)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < net->nports; i++) {
+		const struct net_port *p = &net->ports[i];
+		for (int c = 0; c < NET_NQ; c++)
+			n += p->q[c].pkts;
+		for (const struct net_pkt *k = p->pipe_head; k; k = k->next)
+			n++;
+	}
+	return n;
+}
+
+static void drop(struct net *net, struct net_node *node, uint32_t port, struct net_pkt *p,
+		 enum net_drop_reason why)
+{
+	net->ctr.drops[why]++;
+	net->ctr.drops_total++;
+	if (TRACE_ON(net, NET_TR_DROP, node->id, net->eng->now_ps))
+		net_trace_pkt(net->trace, NET_TR_DROP, net->eng->now_ps, node->id, port, p, 0, why);
+	net_pkt_free(&net->pool, p);
+}
+
+/* Put a packet on the wire: it arrives whole after serialization + delay. */
+static void port_start_tx(struct net *net, struct net_port *port, struct net_pkt *p, uint64_t now)
+{
+	uint64_t ser = net_port_ser_ps(net, port, p->wire_bytes);
+	port->busy_until_ps = now + ser;
+	port->tx_pkts++;
+	port->tx_bytes += p->wire_bytes;
+	p->t_ps = now + ser + port->delay_ps;
+	p->next = NULL;
+	if (port->pipe_tail) {
+		port->pipe_tail->next = p;
+	} else {
+		port->pipe_head = p;
+		net_event_schedule(net->eng, &port->arr_ev, p->t_ps);
+	}
+	port->pipe_tail = p;
+}
+
+static struct net_pkt *queue_pop(struct net_port *port, int c)
+{
+	struct net_queue *q = &port->q[c];
+	struct net_pkt *p = q->head;
+	q->head = p->next;
+	if (!q->head) {
+		q->tail = NULL;
+		port->nonempty &= (uint16_t)~(1u << c);
+	}
+	q->bytes -= p->wire_bytes;
+	q->pkts--;
+	port->queued_bytes -= p->wire_bytes;
+	return p;
+}
+
+/* Choose the next packet: control queue, then classes from 7 down, skipping
+ * paused classes; a host's source competes in its class round-robin with
+ * transit packets of the same class. *wake gets when the source wants to be
+ * asked again if nothing was chosen from it. */
+static struct net_pkt *port_select(struct net *net, struct net_port *port, uint64_t *wake, int *from_q)
+{
+	*wake = NET_TIME_NEVER;
+	*from_q = 1;
+	uint16_t m = port->nonempty & (uint16_t)~port->paused;
+	if (m & (1u << NET_CTRL_Q))
+		return queue_pop(port, NET_CTRL_Q);
+	int qc = m ? 31 - __builtin_clz(m) : -1;
+	if (port->has_source && !port->src_idle && !(port->paused & (1u << port->src_prio)) &&
+	    (int)port->src_prio >= qc && ((int)port->src_prio > qc || port->src_turn)) {
+		struct net_pkt *p = net->host_ops.pull(net->host_ctx, port, wake);
+		if (p) {
+			port->src_turn = 0;
+			p->in_port = NET_PORT_LOCAL;
+			*from_q = 0;
+			return p;
+		}
+		if (*wake == NET_TIME_NEVER)
+			port->src_idle = 1;
+	}
+	if (qc >= 0) {
+		port->src_turn = 1;
+		return queue_pop(port, qc);
+	}
+	return NULL;
+}
+
+static void port_tx_next(struct net *net, struct net_port *port)
+{
+	uint64_t now = net->eng->now_ps;
+	if (now < port->busy_until_ps) {
+		net_event_schedule(net->eng, &port->tx_ev, port->busy_until_ps);
+		return;
+	}
+	uint64_t wake;
+	int from_q;
+	struct net_pkt *p = port_select(net, port, &wake, &from_q);
+	if (!p) {
+		if (wake != NET_TIME_NEVER)
+			net_event_schedule(net->eng, &port->tx_ev, wake);
+		return;
+	}
+	struct net_node *node = port->node;
+	if (from_q && p->in_port != NET_PORT_LOCAL) {
+		node->buf_used -= p->wire_bytes;
+		node->ports[p->in_port].in_bytes[p->prio] -= p->wire_bytes;
+	}
+	if (TRACE_ON(net, NET_TR_TX, node->id, now))
+		net_trace_pkt(net->trace, NET_TR_TX, now, node->id, port->index, p,
+			      p->prio < NET_NPRIO ? port->q[p->prio].bytes : 0, 0);
+	port_start_tx(net, port, p, now);
+	/* Only a port with more to send needs to hear when it is free again; a
+	 * source that is pacing is asked again when it is ready, not before. */
+	if (port->nonempty & (uint16_t)~port->paused)
+		net_event_schedule(net->eng, &port->tx_ev, port->busy_until_ps);
+	else if (port->has_source && !port->src_idle)
+		net_event_schedule(net->eng, &port->tx_ev,
+				   wake != NET_TIME_NEVER && wake > port->busy_until_ps ? wake
+											 : port->busy_until_ps);
+}
+
+static void port_tx_event(struct net_engine *eng, struct net_event *ev)
+{
+	struct net_port *port = ev->arg;
+	port_tx_next(port->node->net, port);
+}
+
+/* Make sure the transmitter looks at its queues/source as soon as it is free. */
+static void port_wake(struct net *net, struct net_port *port)
+{
+	uint64_t now = net->eng->now_ps;
+	uint64_t t = port->busy_until_ps > now ? port->busy_until_ps : now;
+	if (net_event_pending(&port->tx_ev)) {
+		if (port->tx_ev.time_ps <= t)
+			return;
+		if (t > now) {
+			net_event_schedule(net->eng, &port->tx_ev, t);
+			return;
+		}
+		net_event_cancel(net->eng, &port->tx_ev);
+	} else if (t > now) {
+		net_event_schedule(net->eng, &port->tx_ev, t);
+		return;
+	}
+	port_tx_next(net, port);
+}
+
+void net_port_kick(struct net *net, struct net_port *port)
+{
+	port->src_idle = 0;
+	port_wake(net, port);
+}
+
+static void port_enqueue(struct net *net, struct net_port *port, struct net_pkt *p, int c)
+{
+	struct net_queue *q = &port->q[c];
+	p->next = NULL;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->bytes += p->wire_bytes;
+	q->pkts++;
+	port->nonempty |= (uint16_t)(1u << c);
+	port->queued_bytes += p->wire_bytes;
+	if (port->queued_bytes > port->max_queue_bytes)
+		port->max_queue_bytes = port->queued_bytes;
+	if (TRACE_ON(net, NET_TR_ENQ, port->node->id, net->eng->now_ps))
+		net_trace_pkt(net->trace, NET_TR_ENQ, net->eng->now_ps, port->node->id, port->index, p,
+			      q->bytes, 0);
+	port_wake(net, port);
+}
+
+void net_port_send(struct net *net, struct net_port *port, struct net_pkt *p, int ctrl)
+{
+	p->in_port = NET_PORT_LOCAL;
+	port_enqueue(net, port, p, ctrl ? NET_CTRL_Q : (p->prio & (NET_NPRIO - 1)));
+}
+
+/* The last bit of p arrived at in->node through port `in`. Consumes p. */
+static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p)
+{
+	struct net_node *node = in->node;
+	uint64_t now = net->eng->now_ps;
+	net->ctr.packet_hops++;
+	const struct net_port *from = in->peer;
+	if (from->error_rate > 0 && net_rng_uniform(&in->peer->rng) < from->error_rate) {
+		drop(net, node, in->index, p, NET_DROP_LINK_ERROR);
+		return;
+	}
+	if (TRACE_ON(net, NET_TR_RX, node->id, now))
+		net_trace_pkt(net->trace, NET_TR_RX, now, node->id, in->index, p, 0, 0);
+	if (p->dst == node->id && node->kind == NET_HOST) {
+		net->ctr.consumed++;
+		net->host_ops.rx(net->host_ctx, node, p);
+		return;
+	}
+	struct net_port *out = net_route(net, node, p->dst, p->hash);
+	if (!out) {
+		drop(net, node, in->index, p, NET_DROP_NO_ROUTE);
+		return;
+	}
+	if (node->buf_used + p->wire_bytes > node->buf_size) {
+		drop(net, node, in->index, p, NET_DROP_BUFFER);
+		return;
+	}
+	node->buf_used += p->wire_bytes;
+	if (node->buf_used > node->buf_max)
+		node->buf_max = node->buf_used;
+	in->in_bytes[p->prio] += p->wire_bytes;
+	p->in_port = (uint16_t)in->index;
+	port_enqueue(net, out, p, p->prio);
+}
+
+static void port_arrive_event(struct net_engine *eng, struct net_event *ev)
+{
+	struct net_port *port = ev->arg;
+	struct net_pkt *p = port->pipe_head;
+	port->pipe_head = p->next;
+	if (port->pipe_head)
+		net_event_schedule(eng, &port->arr_ev, port->pipe_head->t_ps);
+	else
+		port->pipe_tail = NULL;
+	node_receive(port->node->net, port->peer, p);
+}

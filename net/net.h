@@ -1,0 +1,195 @@
+/*
+ * net/net.h - the packet path: nodes, ports, links, switches, NIC ports,
+ * routing with ECMP, and the counters that prove packet conservation.
+ *
+ * A port owns one direction of a full-duplex link: its transmitter (8
+ * strict-priority queues plus a control queue, served highest class first)
+ * and the wire toward the peer (a FIFO "pipe" of packets in flight, with one
+ * pending event for the head's arrival: htsim's trick, so a link costs one
+ * event however many packets it carries). Store-and-forward: a packet of W
+ * bytes leaving at t arrives whole at t + W*8/rate + delay. A transmitter
+ * schedules its "free" event only when something is waiting, so an idle or
+ * lightly used port costs nothing.
+ *
+ * A host's port can also pull packets from a source (the transport's queue
+ * pairs) in its data class; transit packets queued in that same class
+ * alternate with the source round-robin. A switch has one shared buffer
+ * (tail drop, counted by reason) and per-(ingress port, class) accounting
+ * for PFC. Routing is shortest path; among equal-cost next hops the choice is
+ * a hash of the flow and a per-node salt drawn from the seed (deterministic,
+ * and different seeds give different choices).
+ */
+#ifndef PKTSIM_NET_H
+#define PKTSIM_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/engine.h"
+#include "net/pkt.h"
+#include "net/rng.h"
+
+struct topo_graph;
+struct net_trace;
+
+#define NET_CTRL_Q NET_NPRIO         /* index of the control queue */
+#define NET_NQ (NET_NPRIO + 1)
+
+enum net_drop_reason {
+	NET_DROP_BUFFER = 0,         /* switch shared buffer exhausted */
+	NET_DROP_LINK_ERROR = 1,     /* lost on the wire (link error rate) */
+	NET_DROP_NO_ROUTE = 2,       /* no path to the destination */
+	NET_DROP_NREASONS
+};
+extern const char *const net_drop_reason_names[NET_DROP_NREASONS];
+
+struct net_queue {
+	struct net_pkt *head, *tail;
+	uint64_t bytes;
+	uint32_t pkts;
+};
+
+struct net_node;
+struct net_port;
+
+struct net_port {
+	/* transmitter */
+	struct net_queue q[NET_NQ];
+	uint16_t nonempty;           /* bit c: q[c] has packets */
+	uint8_t paused;              /* bit c: class c paused by PFC */
+	uint8_t src_prio;            /* class of the pull source */
+	uint8_t has_source;          /* a host port with a transport source */
+	uint8_t src_turn;            /* round-robin: source's turn within its class */
+	uint8_t src_idle;            /* source said it has nothing until kicked */
+	uint64_t busy_until_ps;      /* transmitter serializing until then */
+	struct net_event tx_ev;      /* transmitter free / source wake-up */
+	uint64_t rate_bps;
+	uint64_t ps_per_byte;        /* 8e12/rate when exact, else 0 */
+	uint64_t delay_ps;
+	/* the wire toward the peer */
+	struct net_pkt *pipe_head, *pipe_tail;
+	struct net_event arr_ev;     /* head of the pipe arrives */
+	double error_rate;
+	struct net_rng rng;          /* this link direction's loss stream */
+
+	struct net_node *node;
+	struct net_port *peer;       /* the port at the other end */
+	uint32_t index;              /* port number within its node */
+	uint32_t link;               /* topology link index */
+
+	/* ingress accounting for packets that arrived on this port (switch) */
+	uint64_t in_bytes[NET_NPRIO];
+
+	/* counters */
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t queued_bytes;       /* all classes */
+	uint64_t max_queue_bytes;
+};
+
+#define NET_PORT_LOCAL UINT16_MAX    /* pkt->in_port of host-originated packets */
+
+enum net_node_kind { NET_HOST = 0, NET_SWITCH = 1 };
+
+struct net;
+
+struct net_node {
+	struct net *net;
+	uint32_t id;
+	uint8_t kind;
+	uint32_t nports;
+	struct net_port *ports;
+	uint64_t salt;               /* ECMP salt, from (seed, node id) */
+	/* shared buffer (switches) */
+	uint64_t buf_size;
+	uint64_t buf_used;
+	uint64_t buf_max;
+	/* routing: per destination group, an offset into nh (count, then ports) */
+	uint32_t *nh_off;            /* [ngroups]; NULL for one-port hosts */
+	uint16_t *nh;
+	uint32_t nh_len;
+	uint32_t comp;               /* connected component */
+};
+
+struct net_counters {
+	uint64_t packet_hops;        /* link traversals, every packet kind */
+	uint64_t drops[NET_DROP_NREASONS];
+	uint64_t drops_total;
+	uint64_t consumed;           /* packets that reached their destination host */
+	uint64_t ecn_marks;
+	uint64_t pfc_pauses;
+};
+
+/* The transport's hooks into host nodes. */
+struct net_host_ops {
+	/* A packet for this host arrived (consumes p). */
+	void (*rx)(void *ctx, struct net_node *host, struct net_pkt *p);
+	/* The port's transmitter is free: return the next packet of the source
+	 * (the port takes it), or NULL with *wake_ps = when to ask again
+	 * (NET_TIME_NEVER: wait for net_port_kick). */
+	struct net_pkt *(*pull)(void *ctx, struct net_port *port, uint64_t *wake_ps);
+};
+
+struct net_cfg {
+	uint64_t seed;
+	uint64_t buffer_bytes;       /* per switch shared buffer */
+	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */
+	uint8_t data_prio;           /* class of host sources */
+};
+
+struct net {
+	struct net_engine *eng;
+	struct net_cfg cfg;
+	struct net_pkt_pool pool;
+	uint32_t nnodes, nhosts;
+	struct net_node *nodes;
+	struct net_port *ports;      /* all ports, node by node */
+	uint32_t nports;
+	uint32_t nlinks;
+	/* routing groups: hosts behind one switch share a group */
+	uint32_t ngroups;
+	uint32_t *host_group;        /* [nnodes] group of a host, UINT32_MAX for switches */
+	uint32_t *group_root;        /* [ngroups] the node the group's BFS starts from */
+	uint16_t *host_attach_port;  /* [nnodes] port on the root toward the host */
+	struct net_counters ctr;
+	struct net_host_ops host_ops;
+	void *host_ctx;
+	struct net_trace *trace;     /* NULL: no trace */
+};
+
+/* Instantiate a topology graph. Copies what it needs; the graph may be freed
+ * afterwards. Errors leave a message in eng. */
+int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct topo_graph *g,
+	       struct net **out);
+void net_destroy(struct net *net);
+
+void net_set_host_ops(struct net *net, const struct net_host_ops *ops, void *ctx);
+
+/* Hand a packet to a port's queues at class p->prio (or the control queue
+ * when ctrl is set). Consumes p. Hosts use it for ACKs and CNPs. */
+void net_port_send(struct net *net, struct net_port *port, struct net_pkt *p, int ctrl);
+
+/* The port's source may have something to send now. */
+void net_port_kick(struct net *net, struct net_port *port);
+
+/* Routing. The egress port at node for a packet to host dst with flow hash,
+ * or NULL if unreachable (or dst is the node itself). */
+struct net_port *net_route(const struct net *net, const struct net_node *node, uint32_t dst,
+			   uint32_t hash);
+int net_reachable(const struct net *net, uint32_t src, uint32_t dst);
+/* The ports a flow's packets leave by, src to dst; returns the hop count or
+ * -1 when unreachable (more than max hops are not written). */
+int net_path(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash,
+	     struct net_port **ports, int max);
+
+/* Serialization time of a frame of `bytes` on port (with wire overhead). */
+static inline uint64_t net_port_ser_ps(const struct net *net, const struct net_port *port,
+				       uint64_t bytes)
+{
+	bytes += net->cfg.wire_overhead_bytes;
+	return port->ps_per_byte ? bytes * port->ps_per_byte : net_ser_ps(bytes, port->rate_bps);
+}
+
+/* Packets in queues and on wires now (for the conservation check). */
+uint64_t net_in_flight(const struct net *net);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * net/trace.h - the native packet trace: a gzip stream of msgpack objects.
+ *
+ * The first object is a header map describing the run and the topology
+ * (nodes, ports, links with rates and delays); then one msgpack array per
+ * event; the last object is an END record with the run's status, so a reader
+ * can tell a complete trace from an interrupted one. Records are packed into
+ * a memory buffer and handed to zlib in batches of about 64 KiB. Layout:
+ * doc/trace-format.md.
+ *
+ * Filters (event kinds, nodes, time window) are applied before a record is
+ * built, through the inline net_trace_want(), so a filtered-out event costs a
+ * few comparisons.
+ */
+#ifndef PKTSIM_NET_TRACE_H
+#define PKTSIM_NET_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "net/pkt.h"
+
+struct net;
+
+enum net_trace_kind {
+	NET_TR_ENQ = 0,          /* packet queued at an egress port */
+	NET_TR_TX = 1,           /* transmission starts at a port */
+	NET_TR_RX = 2,           /* last bit arrived at a node */
+	NET_TR_DROP = 3,         /* packet dropped, with reason */
+	NET_TR_ECN = 4,          /* packet CE-marked */
+	NET_TR_PFC = 5,          /* PAUSE/RESUME sent or received */
+	NET_TR_CNP = 6,          /* CNP generated */
+	NET_TR_MSG_START = 7,    /* a message (QP) is posted at its source */
+	NET_TR_MSG_DONE = 8,     /* sender: last byte acknowledged */
+	NET_TR_MSG_DELIVERED = 9,/* receiver: last byte in order */
+	NET_TR_END = 10,         /* last record of every trace */
+	NET_TR_NKINDS
+};
+extern const char *const net_trace_kind_names[NET_TR_NKINDS];
+#define NET_TR_ALL ((1u << NET_TR_NKINDS) - 1)
+
+#define NET_TRACE_FORMAT "pktsim-trace"
+#define NET_TRACE_VERSION 1
+
+/* Each kind's record has the layout of its family (doc/trace-format.md).
+ * Element counts; a DROP record has one more, the reason. Readers accept
+ * longer records and ignore the extra elements, so fields can be appended
+ * without a version change. */
+enum net_trace_family { NET_TRF_PACKET = 0, NET_TRF_MESSAGE = 1, NET_TRF_END = 2, NET_TRF_N };
+#define NET_TR_PKT_LEN 15
+#define NET_TR_MSG_LEN 7
+#define NET_TR_END_LEN 5
+extern const char *const net_trace_family_names[NET_TRF_N];
+/* Field names per family, as the header's record_fields lists them (the
+ * packet list ends with "reason", present in DROP records only). */
+extern const char *const *const net_trace_family_fields[NET_TRF_N];
+extern const unsigned net_trace_family_nfields[NET_TRF_N];
+/* Names of enum net_pkt_type values, as traces and dumps print them. */
+extern const char *const net_trace_pkt_type_names[NET_PKT_NTYPES];
+
+static inline enum net_trace_family net_trace_kind_family(enum net_trace_kind k)
+{
+	return k <= NET_TR_CNP ? NET_TRF_PACKET
+	       : k <= NET_TR_MSG_DELIVERED ? NET_TRF_MESSAGE : NET_TRF_END;
+}
+
+struct net_trace_filter {
+	uint32_t kinds;          /* bit mask of kinds; 0 means all */
+	const uint32_t *nodes;   /* node ids; NULL/0 means all */
+	size_t nnodes;
+	uint64_t start_ps;       /* inclusive */
+	uint64_t end_ps;         /* inclusive; NET_TIME_NEVER for no end */
+};
+
+/* Visible so net_trace_want() can inline; fields after `want_node` are the
+ * writer's own. */
+struct net_trace {
+	uint32_t kinds;
+	uint64_t start_ps, end_ps;
+	uint8_t *want_node;      /* [nnodes] or NULL for all */
+	uint32_t nnodes;
+	void *impl;              /* writer state (trace.c) */
+	uint64_t records;        /* records written (not counting header) */
+	int failed;              /* an I/O error happened; close reports it */
+};
+
+static inline int net_trace_want(const struct net_trace *t, enum net_trace_kind k,
+				 uint32_t node, uint64_t t_ps)
+{
+	return t && (t->kinds & (1u << k)) && t_ps >= t->start_ps && t_ps <= t->end_ps &&
+	       (!t->want_node || (node < t->nnodes && t->want_node[node]));
+}
+
+/* Open FILE and write the header (topology of net, seed, a free-form JSON
+ * string of the experiment's source path). Errors go to err. Returns 0, or
+ * NET_ERR_INVAL (bad filter: unknown kind bits, start after end, a node id
+ * not in net), NET_ERR_IO (cannot create or write the file) or NET_ERR_NOMEM.
+ * A bad filter is rejected before the file is touched. net may be NULL (empty
+ * topology; then no node filter is possible). */
+int net_trace_open(struct net_trace **out, const char *path, const struct net_trace_filter *f,
+		   const struct net *net, uint64_t seed, const char *source, char *err,
+		   size_t errlen);
+
+/* A packet event at node/port (port = UINT32_MAX when not at a port).
+ * qbytes: queue depth of the port's class after the event (0 if none);
+ * reason: enum net_drop_reason for DROP, else 0. Does not consume p. */
+void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
+		   uint32_t port, const struct net_pkt *p, uint64_t qbytes, uint32_t reason);
+
+/* A message event (MSG_START / MSG_DONE / MSG_DELIVERED). */
+void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
+		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes);
+
+/* Write the END record (status "complete" or "interrupted", the events run,
+ * the final time), flush and close. Returns 0, or -1 with err set if any write
+ * failed. NULL-safe. */
+int net_trace_close(struct net_trace *t, int interrupted, uint64_t events, uint64_t end_ps,
+		    char *err, size_t errlen);
+
+#endif

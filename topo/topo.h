@@ -1,0 +1,95 @@
+/*
+ * topo/topo.h - the generic topology graph and the builder plug-in point.
+ *
+ * A builder (ops table: name, validate, build) fills a struct topo_graph:
+ * nodes that are hosts or switches, and full-duplex links, each with a rate
+ * (bits/s), a one-way propagation delay (ps) and a per-packet error rate.
+ * Node ids are the user's ids (an ns-3 topology file may list switches
+ * anywhere); builders of our own put hosts at 0..H-1 and switches after.
+ * net_create() instantiates the graph: a node's port i is its i-th link in
+ * link order (the ns-3 code's convention, from 0 here).
+ */
+#ifndef PKTSIM_TOPO_H
+#define PKTSIM_TOPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum topo_node_kind { TOPO_HOST = 0, TOPO_SWITCH = 1 };
+
+struct topo_link {
+	uint32_t a, b;
+	uint64_t rate_bps;
+	uint64_t delay_ps;
+	double error_rate;        /* probability a packet is lost on this link */
+};
+
+struct topo_graph {
+	uint32_t nnodes;
+	uint32_t nhosts;
+	uint8_t *kind;            /* [nnodes] enum topo_node_kind */
+	struct topo_link *links;
+	uint32_t nlinks, cap;
+	char name[64];            /* builder or file, for summaries and traces */
+};
+
+/* Parameters every builder may read; a builder validates what it uses. */
+struct topo_params {
+	const char *kind;         /* builder name */
+	uint32_t hosts;
+	uint64_t rate_bps;
+	uint64_t delay_ps;
+	const char *file;         /* path, for file loaders */
+};
+
+struct topo_builder_ops {
+	const char *name;
+	/* Check params before any allocation; on error write err and return < 0. */
+	int (*validate)(const struct topo_params *p, char *err, size_t errlen);
+	int (*build)(const struct topo_params *p, struct topo_graph *g, char *err, size_t errlen);
+};
+
+int topo_graph_init(struct topo_graph *g, uint32_t nnodes);
+void topo_graph_free(struct topo_graph *g);
+int topo_graph_add_link(struct topo_graph *g, uint32_t a, uint32_t b, uint64_t rate_bps,
+			uint64_t delay_ps, double error_rate);
+/* Recount the hosts (nodes of kind TOPO_HOST), store them in g->nhosts and
+ * return the count. */
+uint32_t topo_graph_count_hosts(struct topo_graph *g);
+
+/* The most hosts the switch builder accepts (one switch with that many
+ * ports is already far past any real radix). */
+#define TOPO_SWITCH_MAX_HOSTS 1000000u
+
+/* The builders, each in its own file, listed in graph.c's registry. */
+extern const struct topo_builder_ops topo_switch_builder;
+
+const struct topo_builder_ops *topo_builder_find(const char *name);
+/* validate + build by p->kind; err gets "what was wrong" on failure. */
+int topo_build(const struct topo_params *p, struct topo_graph *g, char *err, size_t errlen);
+
+/* The ns-3 HPCC topology file: "N S L", the S switch ids, then L lines
+ * "src dst rate delay error_rate" (rate like 100Gbps, delay like 0.001ms).
+ * Errors name the file and line. */
+int topo_load_ns3(const char *path, struct topo_graph *g, char *err, size_t errlen);
+
+/* The ns-3 HPCC text formats (topology and flow files) are read with C++
+ * `>>`: whitespace-separated tokens that may span lines. This reader gives
+ * the same tokens, each with its 1-based line, for error messages; the
+ * frontend's flow-file loader shares it. The whole file is read at open. */
+struct topo_ns3_text {
+	char *buf;                /* the file, NUL-terminated; tokens point into it */
+	size_t len, pos;
+	int line;                 /* line of the next character at pos */
+	int tok_line;             /* line of the last token returned */
+};
+
+/* 0, or -1 with "PATH: cannot open: REASON" in err. */
+int topo_ns3_text_open(struct topo_ns3_text *t, const char *path, char *err, size_t errlen);
+/* The next token (NUL-terminated, valid until close) and its line in
+ * *line, or NULL at the end of the file (*line then is the line of the last
+ * token, 1 in an empty file: where a missing value should have followed). */
+const char *topo_ns3_text_next(struct topo_ns3_text *t, int *line);
+void topo_ns3_text_close(struct topo_ns3_text *t);
+
+#endif
