@@ -237,7 +237,8 @@ int fe_trace_reader_open(const char *path, struct fe_trace_reader **out, char *e
 	const msgpack_object *v = fe_trace_map_get(h, "version");
 	if (!v || v->type != MSGPACK_OBJECT_POSITIVE_INTEGER || v->via.u64 != NET_TRACE_VERSION) {
 		if (v && v->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-			RD_ERR(r, "%s: trace format version %" PRIu64 " is not supported (this reader knows version %d)",
+			RD_ERR(r, "%s: trace format version %" PRIu64
+			       " is not supported (this reader knows version %d)",
 			       path, v->via.u64, NET_TRACE_VERSION);
 		else
 			RD_ERR(r, "%s: the header has no valid version", path);
@@ -353,7 +354,8 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 				v[i] = str_is(&e[i], "interrupted");
 				continue;
 			}
-			set_err(err, errlen, "%s: expected \"complete\" or \"interrupted\"", names[i]);
+			set_err(err, errlen, "%s: expected \"complete\" or \"interrupted\"",
+				names[i]);
 			return -1;
 		}
 		uint64_t max = (lay[f].wide & bit) ? UINT64_MAX : UINT32_MAX;
@@ -418,8 +420,8 @@ static void join_names(char *buf, size_t len, const msgpack_object *arr)
 		const msgpack_object *e = &arr->via.array.ptr[i];
 		int n;
 		if (e->type == MSGPACK_OBJECT_STR)
-			n = snprintf(buf + at, len - at, "%s%.*s", i ? "," : "", (int)e->via.str.size,
-				     e->via.str.ptr);
+			n = snprintf(buf + at, len - at, "%s%.*s", i ? "," : "",
+				     (int)e->via.str.size, e->via.str.ptr);
 		else if (e->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
 			n = snprintf(buf + at, len - at, "%s%" PRIu64, i ? "," : "", e->via.u64);
 		else
@@ -463,7 +465,8 @@ static void print_header_summary(FILE *out, const char *path, const msgpack_obje
 	if (o && o->type == MSGPACK_OBJECT_ARRAY)
 		nlinks = o->via.array.size;
 	fprintf(out, "nodes:         %" PRIu64 " (%" PRIu64 " host%s, %" PRIu64 " switch%s)\n",
-		hosts + switches, hosts, hosts == 1 ? "" : "s", switches, switches == 1 ? "" : "es");
+		hosts + switches, hosts, hosts == 1 ? "" : "s", switches,
+		switches == 1 ? "" : "es");
 	fprintf(out, "links:         %" PRIu64 "\n", nlinks);
 
 	const msgpack_object *f = fe_trace_map_get(h, "filter");
@@ -479,7 +482,8 @@ static void print_header_summary(FILE *out, const char *path, const msgpack_obje
 	else
 		snprintf(nodes, sizeof(nodes), "all");
 	o = fe_trace_map_get(f, "start_ps");
-	fmt_ns(from, sizeof(from), o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? o->via.u64 : 0);
+	fmt_ns(from, sizeof(from),
+	       o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER ? o->via.u64 : 0);
 	o = fe_trace_map_get(f, "end_ps");
 	if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
 		fmt_ns(to, sizeof(to), o->via.u64);
@@ -541,7 +545,8 @@ int fe_trace_info(const char *path, FILE *out, char *err, size_t errlen)
 	fprintf(out, "uncompressed:  %" PRIu64 " bytes (header %" PRIu64 ")\n", st->raw_bytes,
 		st->header_bytes);
 	if (st->records)
-		fprintf(out, "per record:    %.2f bytes compressed (whole file), %.2f uncompressed\n",
+		fprintf(out,
+			"per record:    %.2f bytes compressed (whole file), %.2f uncompressed\n",
 			(double)st->file_bytes / (double)st->records,
 			(double)body / (double)st->records);
 

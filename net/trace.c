@@ -229,7 +229,8 @@ static int pack_header(const struct net_trace *t, msgpack_packer *pk, const stru
 	rc |= pack_cstr(pk, "start_ps");
 	rc |= msgpack_pack_uint64(pk, t->start_ps);
 	rc |= pack_cstr(pk, "end_ps");
-	rc |= t->end_ps == NET_TIME_NEVER ? msgpack_pack_nil(pk) : msgpack_pack_uint64(pk, t->end_ps);
+	rc |= t->end_ps == NET_TIME_NEVER ? msgpack_pack_nil(pk)
+					  : msgpack_pack_uint64(pk, t->end_ps);
 
 	uint32_t nnodes = net ? net->nnodes : 0;
 	rc |= pack_cstr(pk, "nodes");
@@ -331,7 +332,8 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	}
 	for (size_t i = 0; i < f->nnodes; i++) {
 		if (f->nodes[i] >= nnodes) {
-			tr_err(err, errlen, "trace filter: node %u does not exist (the topology has %u nodes)",
+			tr_err(err, errlen,
+			       "trace filter: node %u does not exist (the topology has %u nodes)",
 			       f->nodes[i], nnodes);
 			return NET_ERR_INVAL;
 		}

@@ -70,6 +70,7 @@ struct quantity {
 	const struct unit *units;
 	const char *unit_list;
 	const char *example;
+	const char *negative;     /* what to say after "negative <what>" */
 	/* NULL: a bare number counts in the base unit; else the message for a
 	 * bare non-zero number (a bare zero is then still accepted). */
 	const char *bare_msg;
@@ -81,6 +82,7 @@ static const struct quantity q_rate = {
 	.units = rate_units,
 	.unit_list = "bps, Kbps, Mbps, Gbps, Tbps, b/s..., or B/s, KB/s, MB/s, GB/s, KiB/s...",
 	.example = "100Gbps",
+	.negative = "a rate must be positive, like 100Gbps",
 	.bare_msg = "expected a rate with a unit (bps, Kbps, Mbps, Gbps, Tbps, b/s..., "
 		    "or B/s, KB/s, MB/s, GB/s, KiB/s...), like 100Gbps",
 };
@@ -91,6 +93,7 @@ static const struct quantity q_time = {
 	.units = time_units,
 	.unit_list = "ps, ns, us, ms, s",
 	.example = "1us",
+	.negative = "expected a time like 1us",
 	.bare_msg = "expected a time with a unit (ps, ns, us, ms, s), like 1us",
 };
 
@@ -100,6 +103,7 @@ static const struct quantity q_size = {
 	.units = size_units,
 	.unit_list = "B, KB, MB, GB, TB, KiB, MiB, GiB, TiB, or a bare number of bytes",
 	.example = "64KiB",
+	.negative = "expected a size like 64KiB",
 	.bare_msg = NULL,
 };
 
@@ -252,8 +256,7 @@ static int parse_quantity(const char *s, const struct quantity *q, uint64_t *out
 		return -1;
 	}
 	if (*b == '-') {
-		seterr(err, errlen, "\"%.*s\": negative %s (expected a %s like %s)", ql, b,
-		       q->what, q->what, q->example);
+		seterr(err, errlen, "\"%.*s\": negative %s; %s", ql, b, q->what, q->negative);
 		return -1;
 	}
 	p = b;

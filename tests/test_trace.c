@@ -290,7 +290,8 @@ static void test_header_asymmetric_link_and_nil_source(void)
 	tnet_init(&tn);
 	tn.sw[1].rate_bps = 40000000000ull;  /* switch -> h1 differs from h1 -> switch */
 	struct net_trace *t;
-	CU_ASSERT_EQUAL_FATAL(net_trace_open(&t, path, NULL, &tn.net, 1, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(net_trace_open(&t, path, NULL, &tn.net, 1, NULL, err, sizeof(err)),
+			      0);
 	CU_ASSERT_EQUAL(net_trace_close(t, 0, 0, 0, err, sizeof(err)), 0);
 
 	struct fe_trace_reader *r;
@@ -554,7 +555,8 @@ static uint64_t scenario(struct net_trace *t, uint64_t want_records)
 		uint64_t q = (start - arr + ser_s - 1) / ser_s * 1062 + 1062;
 		if (q > 400000) {
 			if (net_trace_want(t, NET_TR_DROP, 2, arr))
-				net_trace_pkt(t, NET_TR_DROP, arr, 2, 1, &p, q - 1062, NET_DROP_BUFFER);
+				net_trace_pkt(t, NET_TR_DROP, arr, 2, 1, &p, q - 1062,
+					      NET_DROP_BUFFER);
 			n++;
 			continue;
 		}
@@ -815,7 +817,8 @@ static void test_dump_names_fields(void)
 		"\"payload_bytes\":1000,\"prio\":3,\"flags\":1,\"qbytes\":1062}\n",
 		"\n{\"kind\":\"drop\",\"t_ps\":8589934742,\"node\":0,\"port\":null,\"id\":1003,"
 		"\"type\":\"cnp\",\"flow\":3,\"psn\":9,\"src\":0,\"dst\":1,\"wire_bytes\":1062,"
-		"\"payload_bytes\":1000,\"prio\":3,\"flags\":3,\"qbytes\":3186,\"reason\":\"buffer\"}\n",
+		"\"payload_bytes\":1000,\"prio\":3,\"flags\":3,\"qbytes\":3186,"
+		"\"reason\":\"buffer\"}\n",
 		"\n{\"kind\":\"msg_start\",\"t_ps\":8589934942,\"node\":1,\"flow\":0,\"src\":0,"
 		"\"dst\":1,\"bytes\":8000000007}\n",
 		"\n{\"kind\":\"end\",\"t_ps\":8590034592,\"status\":\"complete\",\"records\":60,"

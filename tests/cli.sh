@@ -1,0 +1,163 @@
+#!/bin/sh
+# tests/cli.sh - the pktsim command line: every kind of bad input gets a
+# message naming the place and a non-zero exit (never a crash); runs are
+# byte-for-byte deterministic; an interrupted run leaves a readable trace.
+# Prints "ok NAME" / "not ok NAME" per check (counted by tools/setup.sh).
+set -u
+PKTSIM=${PKTSIM:-./pktsim}
+SRCDIR=${SRCDIR:-.}
+T=$(mktemp -d /tmp/pktsim-cli-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+ok() { echo "ok $1"; }
+bad() { echo "not ok $1: $2"; fails=$((fails + 1)); }
+
+# expect_error NAME WANT_RC PATTERN ARGS...: exit status WANT_RC, stderr
+# matching PATTERN (grep -E), no crash (status < 128).
+expect_error() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	"$PKTSIM" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		bad "$name" "exit $rc, expected $want; stderr: $(cat "$T/err")"
+	elif ! grep -Eq "$pat" "$T/err"; then
+		bad "$name" "stderr does not match /$pat/: $(cat "$T/err")"
+	else
+		ok "$name"
+	fi
+}
+
+exp() { printf '%s\n' "$2" >"$T/$1"; }
+
+# --- bad input ---
+expect_error missing_file 1 "nope.yaml: cannot open" run "$T/nope.yaml"
+exp syntax.yaml "topology: {kind: switch, hosts: 2}
+workload:
+  flows: [{src: 0, dst: 1, size: 1MB}
+fabric: {mtu: 1000B}"
+expect_error yaml_syntax_error 1 "syntax.yaml:[0-9]+:[0-9]+: YAML syntax error" run "$T/syntax.yaml"
+exp unknown.yaml "topology: {kind: switch, hosts: 2}
+fabric: {mtu: 1000B, colour: blue}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error unknown_key 1 "unknown.yaml:2: .*colour" run "$T/unknown.yaml"
+exp negrate.yaml "topology:
+  kind: switch
+  hosts: 2
+  link: {rate: -100Gbps, delay: 1us}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error negative_rate 1 "negrate.yaml:4: .*rate.*negative" run "$T/negrate.yaml"
+exp badunit.yaml "topology: {kind: switch, hosts: 2, link: {rate: 100Gbs}}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error bad_rate_unit 1 "badunit.yaml:1: .*Gbs" run "$T/badunit.yaml"
+exp hostrange.yaml "topology: {kind: switch, hosts: 2}
+workload:
+  flows:
+    - {src: 0, dst: 5, size: 1MB}"
+expect_error flow_to_missing_host 1 "hostrange.yaml:4: .*5" run "$T/hostrange.yaml"
+
+printf '4 1 2\n3\n0 3 100Gbps 1us 0\n1 3 100Gbps 1us 0\n' >"$T/island.txt"
+exp unreach.yaml "topology: {ns3: island.txt}
+workload:
+  flows:
+    - {src: 0, dst: 1, size: 1MB}
+    - {src: 0, dst: 2, size: 1MB}"
+expect_error unreachable_destination 1 "unreach.yaml:5: flow 1: dst 2 is unreachable" run "$T/unreach.yaml"
+exp toswitch.yaml "topology: {ns3: island.txt}
+workload:
+  flows:
+    - {src: 0, dst: 3, size: 1MB}"
+expect_error flow_to_a_switch 1 "toswitch.yaml:4: flow 0: dst 3 is a switch" run "$T/toswitch.yaml"
+
+printf '3 1 3\n2\n0 2 100Gbps 1us 0\n1 2 100Gbps 1us 0\n' >"$T/short.txt"
+exp short.yaml "topology: {ns3: short.txt}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error ns3_topology_wrong_count 1 "short.txt:[0-9]+: .*3 links" run "$T/short.yaml"
+printf '3 1 2\n2\n0 2 100Gbps 1us 0\n1 2 100Gbps 1us 0\n' >"$T/ok.txt"
+printf '3\n0 1 3 100 1000 0\n1 0 3 100 1000 0\n' >"$T/flows.txt"
+exp shortflows.yaml "topology: {ns3: ok.txt}
+workload: {ns3_flows: flows.txt}"
+expect_error ns3_flows_wrong_count 1 "flows.txt:[0-9]+: .*3" run "$T/shortflows.yaml"
+
+exp cc.yaml "topology: {kind: switch, hosts: 2}
+fabric:
+  cc: {algorithm: warp-drive}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error unknown_cc 1 "cc.yaml:3: .*unknown algorithm \"warp-drive\" \(available: none" run "$T/cc.yaml"
+exp ccparam.yaml "topology: {kind: switch, hosts: 2}
+fabric:
+  cc:
+    algorithm: none
+    g: 0.5
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error cc_parameter_for_none 1 "ccparam.yaml:5: fabric.cc.g: unknown parameter" run "$T/ccparam.yaml"
+: >"$T/empty.yaml"
+expect_error empty_file 1 "empty.yaml: empty" run "$T/empty.yaml"
+expect_error trace_unwritable 1 "cannot open" run "$SRCDIR/examples/default.yaml" --trace /nonexistent-dir/t.gz
+expect_error usage_no_command 2 "missing command"
+expect_error usage_unknown_option 2 "unknown option --frobnicate" run x.yaml --frobnicate
+expect_error usage_bad_seed 2 "seed" run x.yaml --seed -3
+expect_error trace_info_missing 1 "cannot open|No such file" trace info "$T/none.gz"
+printf 'not a trace\n' >"$T/junk.gz"
+expect_error trace_info_not_gzip 1 "junk.gz" trace info "$T/junk.gz"
+
+if "$PKTSIM" --help | grep -q "pktsim run EXP.yaml"; then ok help; else bad help "no usage"; fi
+
+# --- determinism: same input and seed, byte-identical JSON (but wall_s) and trace ---
+for i in 1 2; do
+	"$PKTSIM" run "$SRCDIR/examples/incast.yaml" --json --trace "$T/t$i.gz" >"$T/j$i" 2>"$T/e$i" ||
+		bad "deterministic_run_$i" "exit $?: $(cat "$T/e$i")"
+	sed 's/"wall_s": [0-9.e+-]*/"wall_s": X/' "$T/j$i" >"$T/k$i"
+done
+if cmp -s "$T/k1" "$T/k2"; then ok deterministic_json; else bad deterministic_json "JSON differs"; fi
+if cmp -s "$T/t1.gz" "$T/t2.gz"; then ok deterministic_trace; else bad deterministic_trace "trace bytes differ"; fi
+if grep -q '"fct_ps": [0-9]' "$T/j1" && grep -q '"conservation": true' "$T/j1"; then
+	ok json_has_exact_times
+else
+	bad json_has_exact_times "$(head -c 400 "$T/j1")"
+fi
+"$PKTSIM" trace info "$T/t1.gz" >"$T/info" 2>&1
+if grep -q "complete" "$T/info"; then ok trace_info_complete; else bad trace_info_complete "$(cat "$T/info")"; fi
+if "$PKTSIM" trace dump "$T/t1.gz" | tail -n 1 | grep -q '"kind":"end"'; then
+	ok trace_dump_ends_with_end_record
+else
+	bad trace_dump_ends_with_end_record "no end record"
+fi
+"$PKTSIM" run "$SRCDIR/examples/incast.yaml" --json --seed 2 >"$T/j3"
+sed 's/"wall_s": [0-9.e+-]*/"wall_s": X/' "$T/j3" >"$T/k3"
+if grep -q '"seed": 2' "$T/k3"; then ok seed_override; else bad seed_override "seed not 2"; fi
+
+# --- ns-3 experiment directory, relative paths ---
+if "$PKTSIM" run "$SRCDIR/examples/ns3/experiment.yaml" >"$T/ns3" 2>&1 && grep -q "2 of 2 complete" "$T/ns3"; then
+	ok ns3_example_runs
+else
+	bad ns3_example_runs "$(cat "$T/ns3")"
+fi
+
+# --- SIGINT: the trace is still a complete gzip stream, marked interrupted ---
+exp long.yaml "topology: {kind: switch, hosts: 4}
+workload:
+  flows:
+    - {src: 0, dst: 1, size: 100GB}
+    - {src: 2, dst: 3, size: 100GB}"
+"$PKTSIM" run "$T/long.yaml" --trace "$T/int.gz" >"$T/int.out" 2>"$T/int.err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -ne 3 ]; then
+	bad sigint_exit_status "exit $rc, expected 3"
+else
+	ok sigint_exit_status
+fi
+if gzip -t "$T/int.gz" 2>/dev/null; then ok sigint_trace_is_valid_gzip; else bad sigint_trace_is_valid_gzip "gzip -t failed"; fi
+if "$PKTSIM" trace info "$T/int.gz" 2>&1 | grep -q "interrupted"; then
+	ok sigint_trace_says_interrupted
+else
+	bad sigint_trace_says_interrupted "$("$PKTSIM" trace info "$T/int.gz" 2>&1 | tail -n 3)"
+fi
+if grep -q "INTERRUPTED" "$T/int.out"; then ok sigint_summary_marked; else bad sigint_summary_marked "$(cat "$T/int.out")"; fi
+
+[ "$fails" -eq 0 ]
