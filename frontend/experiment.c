@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "net/engine.h"
@@ -148,7 +149,8 @@ static const char *type_name(const yaml_node_t *n)
 
 static void join(char *out, const char *parent, const char *child)
 {
-	snprintf(out, KEY_MAX, "%s%s%s", parent, *parent ? "." : "", child);
+	if (snprintf(out, KEY_MAX, "%s%s%s", parent, *parent ? "." : "", child) >= KEY_MAX)
+		memcpy(out + KEY_MAX - 4, "...", 4);
 }
 
 /* The value of `name` in map (and its key node in *keyn), or NULL. */
@@ -282,7 +284,7 @@ struct field {
 static const struct field link_fields[] = {
 	NUM(EXP, "rate", F_RATE, link_rate_bps, 1, UINT64_MAX),
 	NUM(EXP, "delay", F_TIME, link_delay_ps, 0, UINT64_MAX),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field topology_fields[] = {
@@ -291,7 +293,7 @@ static const struct field topology_fields[] = {
 	SUBMAP("link", link_fields),
 	OTHER("ns3"),
 	OTHER("astra"),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field header_fields[] = {
@@ -299,13 +301,13 @@ static const struct field header_fields[] = {
 	NUM(EXP, "ack", F_SIZE, hdr_ack_bytes, 1, 4096),
 	NUM(EXP, "cnp", F_SIZE, hdr_cnp_bytes, 1, 4096),
 	NUM(EXP, "wire_overhead", F_SIZE, wire_overhead_bytes, 0, 4096),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field priority_fields[] = {
 	NUM(EXP, "data", F_UINT, data_prio, 0, 7),
 	NUM(EXP, "ack", F_UINT, ack_prio, 0, 7),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field fabric_fields[] = {
@@ -317,7 +319,7 @@ static const struct field fabric_fields[] = {
 	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, UINT64_MAX),
 	SUBMAP("priority", priority_fields),
 	OTHER("cc"),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field flow_fields[] = {
@@ -326,14 +328,14 @@ static const struct field flow_fields[] = {
 	NUM(struct fe_flow, "size", F_SIZE, size_bytes, 1, UINT64_MAX),
 	NUM(struct fe_flow, "start", F_TIME, start_ps, 0, UINT64_MAX),
 	NUM(struct fe_flow, "prio", F_UINT, prio, 0, 7),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field workload_fields[] = {
 	OTHER("flows"),
 	OTHER("ns3_flows"),
 	OTHER("collectives"),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field trace_fields[] = {
@@ -342,12 +344,12 @@ static const struct field trace_fields[] = {
 	OTHER("nodes"),
 	NUM(struct fe_trace_cfg, "start", F_TIME, start_ps, 0, UINT64_MAX),
 	NUM(struct fe_trace_cfg, "end", F_TIME, end_ps, 0, UINT64_MAX),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field output_fields[] = {
 	OTHER("trace"),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field root_fields[] = {
@@ -356,7 +358,7 @@ static const struct field root_fields[] = {
 	SUBMAP("fabric", fabric_fields),
 	OTHER("workload"),
 	OTHER("output"),
-	{ NULL },
+	{ .key = NULL },
 };
 
 static const struct field *find_field(const struct field *fields, const char *key)
@@ -684,8 +686,8 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 
 	n = map_get(c, w, "flows", NULL);
 	if (n && !is_null(n)) {
-		yaml_node_item_t *items;
-		size_t count;
+		yaml_node_item_t *items = NULL;
+		size_t count = 0;
 		if (get_list(c, n, "workload.flows", "flows", &items, &count) < 0)
 			return -1;
 		if (count) {
@@ -702,8 +704,14 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 	n = map_get(c, w, "ns3_flows", NULL);
 	if (n) {
 		size_t first = exp->nflows;
-		if (get_input_path(c, n, "workload.ns3_flows", &exp->ns3_flows) < 0 ||
-		    fe_load_ns3_flows(exp->ns3_flows, exp, c->err, c->errlen) < 0)
+		if (get_input_path(c, n, "workload.ns3_flows", &exp->ns3_flows) < 0)
+			return -1;
+		/* A missing file is this line's mistake; errors inside the file
+		 * are reported at their own lines by the loader. */
+		if (access(exp->ns3_flows, R_OK) != 0)
+			return fail(c, n, "workload.ns3_flows", "%s: cannot open: %s",
+				    exp->ns3_flows, strerror(errno));
+		if (fe_load_ns3_flows(exp->ns3_flows, exp, c->err, c->errlen) < 0)
 			return -1;
 		for (size_t i = first; i < exp->nflows; i++) {
 			const struct fe_flow *f = &exp->flows[i];
@@ -723,8 +731,8 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 static int load_trace_kinds(struct ctx *c, const yaml_node_t *n)
 {
 	const char *key = "output.trace.kinds";
-	yaml_node_item_t *items;
-	size_t count;
+	yaml_node_item_t *items = NULL;
+	size_t count = 0;
 	uint32_t kinds = 1u << NET_TR_END;
 
 	if (get_list(c, n, key, "event kinds", &items, &count) < 0)
@@ -753,8 +761,8 @@ static int load_trace_nodes(struct ctx *c, const yaml_node_t *n)
 	struct fe_trace_cfg *tr = &c->exp->trace;
 	/* With kind switch the node count is known here: hosts + the switch. */
 	uint64_t max = is_switch(c->exp) ? c->exp->hosts : UINT32_MAX - 1;
-	yaml_node_item_t *items;
-	size_t count;
+	yaml_node_item_t *items = NULL;
+	size_t count = 0;
 	uint64_t v;
 
 	if (get_list(c, n, key, "node ids", &items, &count) < 0)

@@ -1,9 +1,17 @@
 /*
  * net/engine.c - 4-ary min-heap of intrusive events keyed by (time, seq).
  *
- * Cost: schedule and cancel are O(log4 n) with at most 3 comparisons per level
+ * Cost: schedule and cancel are O(log4 n) with at most 4 comparisons per level
  * on the way down; entries carry their keys inline so a sift touches only the
  * heap array, not the events (each move writes the event's index back).
+ *
+ * Most handlers re-arm their own event (a wire's next arrival, a
+ * transmitter's next free time). The run loop therefore leaves the running
+ * event's entry at the root while its handler runs: a re-arm then replaces
+ * the root and sifts once, instead of a pop and a push. This is safe because
+ * the stale root keeps the smallest key in the heap (time = now, an older
+ * sequence than anything scheduled since), so no other operation moves it;
+ * if the handler does not re-arm, the loop pops it afterwards.
  */
 #include "net/engine.h"
 
@@ -104,6 +112,11 @@ int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at
 	}
 	struct net_heap_ent e = { at_ps, eng->seq++, ev };
 	ev->time_ps = at_ps;
+	if (ev == eng->running) {
+		eng->running = NULL;
+		sift_down(eng->heap, eng->n, 0, e);
+		return NET_OK;
+	}
 	if (ev->heap_idx != NET_EVENT_IDLE) {
 		/* Re-arm in place: the new key may move either way. */
 		uint32_t i = ev->heap_idx;
@@ -152,10 +165,16 @@ int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 		struct net_event *ev = h[0].ev;
 		eng->now_ps = h[0].time_ps;
 		ev->heap_idx = NET_EVENT_IDLE;
-		if (--eng->n)
-			sift_down(h, eng->n, 0, h[eng->n]);
+		eng->running = ev;
 		eng->events++;
 		ev->fn(eng, ev);
+		if (eng->running == ev) {
+			/* Not re-armed: pop the stale root now. */
+			eng->running = NULL;
+			h = eng->heap;
+			if (--eng->n)
+				sift_down(h, eng->n, 0, h[eng->n]);
+		}
 	}
 	if (eng->stop_flag && *eng->stop_flag)
 		return NET_ERR_STOPPED;

@@ -62,6 +62,7 @@ struct net_engine {
 	struct net_heap_ent *heap;
 	uint32_t n, cap;
 	volatile sig_atomic_t *stop_flag; /* optional: runs return when it is set */
+	struct net_event *running;  /* handler running, its entry still at the root */
 	char errmsg[512];
 };
 

@@ -3,7 +3,7 @@
  * (frontend/trace_read.c) against each other.
  *
  * The topology is built by hand (2 hosts and 1 switch, a 100 Gb/s and a
- * 25 Gb/s link) so this suite needs nothing from net.c. Each filter test
+ * 25 Gb/s link), so the suite does not depend on net_create. Each filter test
  * states the expected records with its own predicate, not net_trace_want(),
  * so a mistake in either shows. Files live in /tmp (mkstemp) and are removed.
  */

@@ -49,6 +49,7 @@ int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out)
 		memcpy(tp->cc_cfg, cfg->cc_cfg, cfg->cc->cfg_size);
 	}
 	tp->cfg.cc_cfg = tp->cc_cfg;
+	net_event_init(&tp->rto_ev, rto_event, tp);
 	struct net_host_ops ops = { .rx = tp_rx, .pull = tp_pull };
 	net_set_host_ops(net, &ops, tp);
 	*out = tp;
@@ -67,9 +68,9 @@ void tp_destroy(struct tp *tp)
 {
 	if (!tp)
 		return;
+	net_event_cancel(tp->eng, &tp->rto_ev);
 	for (uint32_t i = 0; i < tp->nqps; i++) {
 		struct tp_qp *qp = tp->qps[i];
-		net_event_cancel(tp->eng, &qp->rto_ev);
 		if (qp->done_ps == NET_TIME_NEVER && tp->cfg.cc->release)
 			tp->cfg.cc->release(&qp->cc);
 		free(qp->cc.priv);
@@ -132,6 +133,43 @@ static void qp_wake(struct tp *tp, struct tp_qp *qp)
 	net_port_kick(tp->net, qp->port);
 }
 
+/* (Re)arm qp's RTO for now + rto: unlink and append (deadlines stay sorted). */
+static void rto_disarm(struct tp *tp, struct tp_qp *qp)
+{
+	if (qp->rto_deadline_ps == NET_TIME_NEVER)
+		return;
+	if (qp->rto_prev)
+		qp->rto_prev->rto_next = qp->rto_next;
+	else
+		tp->rto_head = qp->rto_next;
+	if (qp->rto_next)
+		qp->rto_next->rto_prev = qp->rto_prev;
+	else
+		tp->rto_tail = qp->rto_prev;
+	qp->rto_next = qp->rto_prev = NULL;
+	qp->rto_deadline_ps = NET_TIME_NEVER;
+	/* No timer left: a stale event must not outlive the traffic (it would
+	 * stretch the run's end time). */
+	if (!tp->rto_head)
+		net_event_cancel(tp->eng, &tp->rto_ev);
+}
+
+static void rto_arm(struct tp *tp, struct tp_qp *qp)
+{
+	rto_disarm(tp, qp);
+	qp->rto_deadline_ps = tp->eng->now_ps + tp->cfg.rto_ps;
+	qp->rto_prev = tp->rto_tail;
+	if (tp->rto_tail)
+		tp->rto_tail->rto_next = qp;
+	else
+		tp->rto_head = qp;
+	tp->rto_tail = qp;
+	/* The event may sit at an older head's deadline; it re-arms when it
+	 * fires, so it only needs scheduling when idle. */
+	if (!net_event_pending(&tp->rto_ev))
+		net_event_schedule(tp->eng, &tp->rto_ev, qp->rto_deadline_ps);
+}
+
 static uint64_t pace_ps(const struct tp *tp, const struct tp_qp *qp, uint32_t wire)
 {
 	if (qp->cc.rate_bps >= qp->port->rate_bps)
@@ -179,8 +217,8 @@ static struct net_pkt *make_data(struct tp *tp, struct tp_qp *qp, uint64_t now)
 	tp->ctr.data_pkts++;
 	if (tp->cfg.cc->on_send)
 		tp->cfg.cc->on_send(&qp->cc, p->wire_bytes);
-	if (!net_event_pending(&qp->rto_ev))
-		net_event_schedule(tp->eng, &qp->rto_ev, now + tp->cfg.rto_ps);
+	if (qp->rto_deadline_ps == NET_TIME_NEVER)
+		rto_arm(tp, qp);
 	return p;
 }
 
@@ -283,7 +321,7 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 static void complete(struct tp *tp, struct tp_qp *qp, uint64_t now)
 {
 	qp->done_ps = now;
-	net_event_cancel(tp->eng, &qp->rto_ev);
+	rto_disarm(tp, qp);
 	rr_del(tp, qp);
 	tp->ctr.msgs_done++;
 	if (tp->cfg.cc->release)
@@ -314,7 +352,7 @@ static void ack_to(struct tp *tp, struct tp_qp *qp, uint32_t psn, int ece, uint6
 		complete(tp, qp, now);
 		return;
 	}
-	net_event_schedule(tp->eng, &qp->rto_ev, now + tp->cfg.rto_ps);
+	rto_arm(tp, qp);
 	if (was_blocked && !window_blocked(qp) && qp->snd_nxt < qp->size_bytes)
 		qp_wake(tp, qp);
 }
@@ -361,15 +399,21 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 
 static void rto_event(struct net_engine *eng, struct net_event *ev)
 {
-	struct tp_qp *qp = ev->arg;
-	struct tp *tp = qp->tp;
-	if (qp->done_ps != NET_TIME_NEVER || qp->snd_una >= qp->size_bytes)
-		return;
-	tp->ctr.rto_fires++;
-	if (tp->cfg.cc->on_rto)
-		tp->cfg.cc->on_rto(&qp->cc);
-	net_event_schedule(eng, &qp->rto_ev, eng->now_ps + tp->cfg.rto_ps);
-	go_back(tp, qp);
+	struct tp *tp = ev->arg;
+	uint64_t now = eng->now_ps;
+	struct tp_qp *qp;
+	while ((qp = tp->rto_head) && qp->rto_deadline_ps <= now) {
+		rto_disarm(tp, qp);
+		if (qp->done_ps != NET_TIME_NEVER || qp->snd_una >= qp->size_bytes)
+			continue;
+		tp->ctr.rto_fires++;
+		if (tp->cfg.cc->on_rto)
+			tp->cfg.cc->on_rto(&qp->cc);
+		rto_arm(tp, qp);
+		go_back(tp, qp);
+	}
+	if (tp->rto_head && !net_event_pending(&tp->rto_ev))
+		net_event_schedule(eng, &tp->rto_ev, tp->rto_head->rto_deadline_ps);
 }
 
 int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t prio,
@@ -431,7 +475,7 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	qp->port = net_route(net, &net->nodes[src], dst, qp->hash);
 	qp->cb = cb;
 	qp->cb_arg = arg;
-	net_event_init(&qp->rto_ev, rto_event, qp);
+	qp->rto_deadline_ps = NET_TIME_NEVER;
 	net_rng_init(&qp->rng, tp->cfg.seed, (3ull << 40) | qp->id);
 	qp->cc.line_rate_bps = qp->port->rate_bps;
 	qp->cc.rate_bps = qp->port->rate_bps;

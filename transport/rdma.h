@@ -59,7 +59,8 @@ struct tp_qp {
 	uint64_t next_send_ps;
 	struct net_port *port;       /* first hop */
 	struct tp_qp *rr_next, *rr_prev;
-	struct net_event rto_ev;
+	struct tp_qp *rto_next, *rto_prev; /* in the transport's RTO FIFO */
+	uint64_t rto_deadline_ps;    /* NET_TIME_NEVER when not armed */
 	uint64_t retx_pkts;
 	uint64_t data_pkts;
 	/* receiver */
@@ -99,6 +100,11 @@ struct tp {
 	uint16_t *next_sport;        /* [nnodes]: per source host */
 	struct tp_counters ctr;
 	int failed;                  /* out of memory in the data path */
+	/* Every QP's RTO has the same length, so re-arming always moves a QP to
+	 * the back: a FIFO ordered by deadline, with one engine event for its
+	 * head, costs O(1) per ACK instead of a heap operation. */
+	struct tp_qp *rto_head, *rto_tail;
+	struct net_event rto_ev;
 };
 
 int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out);
