@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "config.h"
@@ -149,6 +150,9 @@ static int cmd_run(int argc, char **argv)
 		status = 1;
 	}
 	struct fe_run_info ri = { .experiment = path, .wall_s = wall, .interrupted = interrupted };
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		ri.peak_rss_kb = ru.ru_maxrss;
 	ri.conservation_ok = sim_check_conservation(s, err, sizeof(err)) == 0;
 	if (!ri.conservation_ok) {
 		fprintf(stderr, "pktsim: %s: %s\n", path, err);

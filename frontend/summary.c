@@ -63,8 +63,8 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 	fprintf(out, ",\n  \"status\": \"%s\",\n  \"seed\": %llu,\n  ",
 		ri->interrupted ? "interrupted" : "complete", (unsigned long long)sim_seed(s));
 	json_time(out, "sim_time", eng->now_ps, 1);
-	fprintf(out, "\"events\": %llu, \"wall_s\": %.6f,\n", (unsigned long long)eng->events,
-		ri->wall_s);
+	fprintf(out, "\"events\": %llu, \"wall_s\": %.6f, \"peak_rss_kb\": %ld,\n",
+		(unsigned long long)eng->events, ri->wall_s, ri->peak_rss_kb);
 	fprintf(out, "  \"topology\": {\"name\": ");
 	json_str(out, sim_topology_name(s));
 	fprintf(out, ", \"hosts\": %u, \"switches\": %u, \"links\": %u},\n", net->nhosts,
@@ -129,10 +129,12 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 		net->nhosts, count_switches(net), net->nlinks);
 	fprintf(out, "simulated ");
 	put_ns(out, eng->now_ps);
-	fprintf(out, " ns in %.3f s wall, %llu events (%.2f M events/s, %.2f M packet-hops/s)\n",
+	fprintf(out, " ns in %.3f s wall, %llu events (%.2f M events/s, %.2f M packet-hops/s),"
+		     " peak RSS %.1f MiB\n",
 		ri->wall_s, (unsigned long long)eng->events,
 		ri->wall_s > 0 ? (double)eng->events / ri->wall_s / 1e6 : 0.0,
-		ri->wall_s > 0 ? (double)net->ctr.packet_hops / ri->wall_s / 1e6 : 0.0);
+		ri->wall_s > 0 ? (double)net->ctr.packet_hops / ri->wall_s / 1e6 : 0.0,
+		(double)ri->peak_rss_kb / 1024.0);
 	fprintf(out, "flows: %zu of %zu complete\n", done, nf);
 	if (nf) {
 		fprintf(out, "  %5s %5s %5s %12s %12s %14s %14s %14s %9s %5s\n", "id", "src", "dst",

@@ -12,7 +12,8 @@
 
 struct fe_run_info {
 	const char *experiment;
-	double wall_s;
+	double wall_s;               /* the run loop only (not loading) */
+	long peak_rss_kb;            /* the process's peak resident set */
 	int interrupted;
 	int conservation_ok;
 };

@@ -50,16 +50,21 @@ void net_seterr(struct net_engine *eng, const char *fmt, ...)
 	va_end(ap);
 }
 
-static inline int ent_less(const struct net_heap_ent *a, const struct net_heap_ent *b)
+static inline net_key_t mkkey(uint64_t t, uint64_t seq)
 {
-	return a->time_ps < b->time_ps || (a->time_ps == b->time_ps && a->seq < b->seq);
+	return (net_key_t)t << 64 | seq;
+}
+
+static inline uint64_t key_time(net_key_t k)
+{
+	return (uint64_t)(k >> 64);
 }
 
 static void sift_up(struct net_heap_ent *h, uint32_t i, struct net_heap_ent e)
 {
 	while (i > 0) {
 		uint32_t p = (i - 1) >> 2;
-		if (!ent_less(&e, &h[p]))
+		if (e.key >= h[p].key)
 			break;
 		h[i] = h[p];
 		h[i].ev->heap_idx = i;
@@ -69,24 +74,36 @@ static void sift_up(struct net_heap_ent *h, uint32_t i, struct net_heap_ent e)
 	e.ev->heap_idx = i;
 }
 
+/* Index of the smallest of the up to four children starting at c; written
+ * with selects, not branches, because which child wins is unpredictable. */
+static inline uint32_t min_child(const struct net_heap_ent *h, uint32_t c, uint32_t n)
+{
+	uint32_t best = c;
+	net_key_t bk = h[c].key;
+	uint32_t end = c + 4 < n ? c + 4 : n;
+	for (uint32_t k = c + 1; k < end; k++) {
+		net_key_t kk = h[k].key;
+		int lt = kk < bk;
+		best = lt ? k : best;
+		bk = lt ? kk : bk;
+	}
+	return best;
+}
+
+/* Fill the hole at i with e. Bottom-up (Floyd): walk the hole down along
+ * the smallest children to a leaf, then sift e up from there. A re-armed or
+ * last element usually belongs near the bottom, so this saves comparing
+ * against e on every level on the way down. */
 static void sift_down(struct net_heap_ent *h, uint32_t n, uint32_t i, struct net_heap_ent e)
 {
-	for (;;) {
-		uint32_t c = (i << 2) + 1;
-		if (c >= n)
-			break;
-		uint32_t best = c, end = c + 4 < n ? c + 4 : n;
-		for (uint32_t k = c + 1; k < end; k++)
-			if (ent_less(&h[k], &h[best]))
-				best = k;
-		if (!ent_less(&h[best], &e))
-			break;
-		h[i] = h[best];
+	uint32_t c;
+	while ((c = (i << 2) + 1) < n) {
+		uint32_t b = min_child(h, c, n);
+		h[i] = h[b];
 		h[i].ev->heap_idx = i;
-		i = best;
+		i = b;
 	}
-	h[i] = e;
-	e.ev->heap_idx = i;
+	sift_up(h, i, e);
 }
 
 static void heap_remove(struct net_engine *eng, uint32_t i)
@@ -97,7 +114,7 @@ static void heap_remove(struct net_engine *eng, uint32_t i)
 	if (i == eng->n)
 		return;
 	struct net_heap_ent last = h[eng->n];
-	if (i > 0 && ent_less(&last, &h[(i - 1) >> 2]))
+	if (i > 0 && last.key < h[(i - 1) >> 2].key)
 		sift_up(h, i, last);
 	else
 		sift_down(h, eng->n, i, last);
@@ -110,7 +127,7 @@ int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at
 			   (unsigned long long)at_ps, (unsigned long long)eng->now_ps);
 		return NET_ERR_INVAL;
 	}
-	struct net_heap_ent e = { at_ps, eng->seq++, ev };
+	struct net_heap_ent e = { mkkey(at_ps, eng->seq++), ev };
 	ev->time_ps = at_ps;
 	if (ev == eng->running) {
 		eng->running = NULL;
@@ -120,7 +137,7 @@ int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at
 	if (ev->heap_idx != NET_EVENT_IDLE) {
 		/* Re-arm in place: the new key may move either way. */
 		uint32_t i = ev->heap_idx;
-		if (i > 0 && ent_less(&e, &eng->heap[(i - 1) >> 2]))
+		if (i > 0 && e.key < eng->heap[(i - 1) >> 2].key)
 			sift_up(eng->heap, i, e);
 		else
 			sift_down(eng->heap, eng->n, i, e);
@@ -148,7 +165,7 @@ void net_event_cancel(struct net_engine *eng, struct net_event *ev)
 
 uint64_t net_engine_next_time(const struct net_engine *eng)
 {
-	return eng->n ? eng->heap[0].time_ps : NET_TIME_NEVER;
+	return eng->n ? key_time(eng->heap[0].key) : NET_TIME_NEVER;
 }
 
 int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
@@ -158,12 +175,12 @@ int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 	uint32_t tick = 0;
 	while (eng->n) {
 		h = eng->heap;
-		if (h[0].time_ps > until_ps)
+		if (key_time(h[0].key) > until_ps)
 			break;
 		if (eng->stop_flag && (++tick & 4095u) == 0 && *eng->stop_flag)
 			return NET_ERR_STOPPED;
 		struct net_event *ev = h[0].ev;
-		eng->now_ps = h[0].time_ps;
+		eng->now_ps = key_time(h[0].key);
 		ev->heap_idx = NET_EVENT_IDLE;
 		eng->running = ev;
 		eng->events++;

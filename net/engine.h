@@ -49,9 +49,11 @@ struct net_event {
 };
 #define NET_EVENT_IDLE UINT32_MAX
 
+/* (time, seq) as one 128-bit key: compared without branches (GCC/Clang). */
+typedef unsigned __int128 net_key_t;
+
 struct net_heap_ent {
-	uint64_t time_ps;
-	uint64_t seq;
+	net_key_t key;           /* time_ps << 64 | insertion sequence */
 	struct net_event *ev;
 };
 

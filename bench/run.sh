@@ -1,0 +1,76 @@
+#!/bin/sh
+# bench/run.sh - time fixed scenarios; anyone can run it after building.
+#
+#   sh bench/run.sh [REPEATS]      (default 3; from the top of the tree)
+#
+# For each scenario: the best of REPEATS runs of `pktsim run --json`
+# (wall time of the simulation loop, excluding loading), its packet-hops per
+# wall second (packet_hops counts every link traversal of every packet, data
+# and control, as htsim's and ns-3's users count them), events per second,
+# peak RSS and simulated time. The simulator is single-threaded: one core.
+# Scenario files are generated into bench/out/ (awk only, no Python).
+set -eu
+cd "$(dirname "$0")/.."
+reps=${1:-3}
+PKTSIM=${PKTSIM:-./pktsim}
+[ -x "$PKTSIM" ] || { echo "bench: build first (sh tools/setup.sh run)" >&2; exit 1; }
+out=bench/out
+mkdir -p "$out"
+
+# switch64-a2a: 64 hosts on one switch at 100 Gb/s, all-to-all, 1 MB per pair
+# (4,032 flows started together).
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: switch, hosts: 64, link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 1000B, cc: none}"
+	print "workload:\n  flows:"
+	for (s = 0; s < 64; s++) for (d = 0; d < 64; d++) if (s != d)
+		printf "    - {src: %d, dst: %d, size: 1MB}\n", s, d
+}' >"$out/switch64-a2a.yaml"
+
+# switch64-perm: 64 hosts, 16 rounds 100 us apart; in round r host i sends
+# 1 MB to host (i + 1 + r) mod 64 (a permutation each round).
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: switch, hosts: 64, link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 1000B, cc: none}"
+	print "workload:\n  flows:"
+	for (r = 0; r < 16; r++) for (s = 0; s < 64; s++)
+		printf "    - {src: %d, dst: %d, size: 1MB, start: %dus}\n", s, (s + 1 + r) % 64, r * 100
+}' >"$out/switch64-perm.yaml"
+
+# switch64-incast: 63 hosts each send 1 MB to host 0 at once.
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: switch, hosts: 64, link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 1000B, cc: none, buffer: 64MiB}"
+	print "workload:\n  flows:"
+	for (s = 1; s < 64; s++) printf "    - {src: %d, dst: 0, size: 1MB}\n", s
+}' >"$out/switch64-incast.yaml"
+
+num() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
+
+printf '%-18s %12s %12s %9s %11s %11s %9s %12s\n' scenario packet_hops events wall_s \
+	"Mhops/s" "Mevents/s" "RSS_MiB" "sim_time_us"
+for sc in switch64-a2a switch64-perm switch64-incast; do
+	best=""
+	i=0
+	while [ "$i" -lt "$reps" ]; do
+		"$PKTSIM" run "$out/$sc.yaml" --json >"$out/$sc.json"
+		w=$(num "$out/$sc.json" wall_s)
+		if [ -z "$best" ] || awk "BEGIN { exit !($w < $best) }"; then
+			best=$w
+			cp "$out/$sc.json" "$out/$sc.best.json"
+		fi
+		i=$((i + 1))
+	done
+	j="$out/$sc.best.json"
+	hops=$(num "$j" packet_hops)
+	ev=$(num "$j" events)
+	rss=$(num "$j" peak_rss_kb)
+	simps=$(num "$j" sim_time_ps)
+	awk -v sc="$sc" -v h="$hops" -v e="$ev" -v w="$best" -v r="$rss" -v t="$simps" 'BEGIN {
+		printf "%-18s %12d %12d %9.3f %11.2f %11.2f %9.1f %12.3f\n",
+			sc, h, e, w, h / w / 1e6, e / w / 1e6, r / 1024, t / 1e6 }'
+done
+echo "(best of $reps runs each; $(uname -m), $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'))"
