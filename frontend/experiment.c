@@ -35,24 +35,6 @@
 /* Longest key path in a message, like "workload.flows[12345].size". */
 #define KEY_MAX 128
 
-/* The names experiment files use for trace event kinds, bit i = kind i. A
- * local copy so the loader does not depend on the trace writer. */
-static const char *const trace_kind_names[] = {
-	[NET_TR_ENQ] = "enq",
-	[NET_TR_TX] = "tx",
-	[NET_TR_RX] = "rx",
-	[NET_TR_DROP] = "drop",
-	[NET_TR_ECN] = "ecn",
-	[NET_TR_PFC] = "pfc",
-	[NET_TR_CNP] = "cnp",
-	[NET_TR_MSG_START] = "msg_start",
-	[NET_TR_MSG_DONE] = "msg_done",
-	[NET_TR_MSG_DELIVERED] = "msg_delivered",
-	[NET_TR_END] = "end",
-};
-_Static_assert(sizeof(trace_kind_names) / sizeof(trace_kind_names[0]) == NET_TR_NKINDS,
-	       "one name per trace kind");
-
 /* Kinds that exist only as names for now: a clear "not yet" beats
  * "unknown" for a kind the design promises. */
 static const char *const future_topologies[] = {
@@ -743,7 +725,7 @@ static int load_trace_kinds(struct ctx *c, const yaml_node_t *n)
 		size_t k;
 		if (!s)
 			return -1;
-		for (k = 0; k < NET_TR_NKINDS && strcmp(s, trace_kind_names[k]); k++)
+		for (k = 0; k < NET_TR_NKINDS && strcmp(s, net_trace_kind_names[k]); k++)
 			;
 		if (k == NET_TR_NKINDS)
 			return fail(c, item, key, "unknown event kind \"%.40s\" (expected enq, tx, "

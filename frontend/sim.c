@@ -40,11 +40,11 @@ struct sim_msg {
 };
 
 struct sim_timer {
+	struct sim_timer *next_free; /* first: the block free list links through it */
 	struct net_event ev;
 	struct sim *s;
 	sim_cb cb;
 	void *arg;
-	struct sim_timer *next_free;
 };
 
 #define TIMER_BLOCK 256
@@ -64,10 +64,10 @@ struct sim {
 	uint32_t cap_msgs;
 	struct match_ent *match;
 	uint32_t match_cap, match_used;
-	struct sim_recv_node *free_recv;
+	void *free_recv;             /* free sim_recv_nodes */
 	void **blocks;               /* timer and recv-node blocks */
 	size_t nblocks, cap_blocks;
-	struct sim_timer *free_timers;
+	void *free_timers;           /* free sim_timers */
 
 	struct sim_flow *flows;
 	size_t nflows;
@@ -353,22 +353,30 @@ static struct match_ent *match_find(struct sim *s, uint32_t src, uint32_t dst, u
 	return m;
 }
 
-static struct sim_timer *timer_get(struct sim *s)
+/* Fixed-size objects whose first member is their free-list link, handed
+ * out from blocks of TIMER_BLOCK and recycled: no allocation per call. */
+static void *obj_get(struct sim *s, void **free_list, size_t size)
 {
-	if (!s->free_timers) {
-		struct sim_timer *b = calloc(TIMER_BLOCK, sizeof(*b));
+	if (!*free_list) {
+		char *b = calloc(TIMER_BLOCK, size);
 		if (!b || add_block(s, b)) {
 			free(b);
 			return NULL;
 		}
 		for (int i = 0; i < TIMER_BLOCK; i++) {
-			b[i].next_free = s->free_timers;
-			s->free_timers = &b[i];
+			*(void **)(b + (size_t)i * size) = *free_list;
+			*free_list = b + (size_t)i * size;
 		}
 	}
-	struct sim_timer *t = s->free_timers;
-	s->free_timers = t->next_free;
-	return t;
+	void *o = *free_list;
+	*free_list = *(void **)o;
+	return o;
+}
+
+static void obj_put(void **free_list, void *o)
+{
+	*(void **)o = *free_list;
+	*free_list = o;
 }
 
 static void timer_fire(struct net_engine *eng, struct net_event *ev)
@@ -377,8 +385,7 @@ static void timer_fire(struct net_engine *eng, struct net_event *ev)
 	struct sim *s = t->s;
 	sim_cb cb = t->cb;
 	void *arg = t->arg;
-	t->next_free = s->free_timers;
-	s->free_timers = t;
+	obj_put(&s->free_timers, t);
 	cb(s, arg);
 }
 
@@ -389,7 +396,7 @@ int sim_schedule(struct sim *s, uint64_t delay_ps, sim_cb cb, void *arg)
 	if (delay_ps > NET_TIME_NEVER - 1 - s->eng.now_ps)
 		return seterr(s, NET_ERR_INVAL, "sim_schedule: delay %llu ps overflows simulated time",
 			      (unsigned long long)delay_ps);
-	struct sim_timer *t = timer_get(s);
+	struct sim_timer *t = obj_get(s, &s->free_timers, sizeof(*t));
 	if (!t)
 		return seterr(s, NET_ERR_NOMEM, "sim_schedule: out of memory");
 	t->s = s;
@@ -398,24 +405,6 @@ int sim_schedule(struct sim *s, uint64_t delay_ps, sim_cb cb, void *arg)
 	net_event_init(&t->ev, timer_fire, t);
 	int rc = net_event_schedule(&s->eng, &t->ev, s->eng.now_ps + delay_ps);
 	return rc ? engine_err(s, rc) : 0;
-}
-
-static struct sim_recv_node *recv_node_get(struct sim *s)
-{
-	if (!s->free_recv) {
-		struct sim_recv_node *b = calloc(TIMER_BLOCK, sizeof(*b));
-		if (!b || add_block(s, b)) {
-			free(b);
-			return NULL;
-		}
-		for (int i = 0; i < TIMER_BLOCK; i++) {
-			b[i].next = s->free_recv;
-			s->free_recv = &b[i];
-		}
-	}
-	struct sim_recv_node *r = s->free_recv;
-	s->free_recv = r->next;
-	return r;
 }
 
 static int check_hosts(struct sim *s, const char *call, uint32_t src, uint32_t dst, uint64_t bytes)
@@ -445,7 +434,7 @@ int sim_recv(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t
 		m->arrived--;
 		return cb ? sim_schedule(s, 0, cb, arg) : 0;
 	}
-	struct sim_recv_node *r = recv_node_get(s);
+	struct sim_recv_node *r = obj_get(s, &s->free_recv, sizeof(*r));
 	if (!r)
 		return seterr(s, NET_ERR_NOMEM, "sim_recv: out of memory");
 	r->next = NULL;
@@ -490,8 +479,7 @@ static void msg_event(void *arg, struct tp_qp *qp, enum tp_event ev)
 		m->tail = NULL;
 	sim_cb cb = r->cb;
 	void *cbarg = r->arg;
-	r->next = s->free_recv;
-	s->free_recv = r;
+	obj_put(&s->free_recv, r);
 	if (cb)
 		cb(s, cbarg);
 }

@@ -31,6 +31,7 @@
 
 #include <zlib.h>
 
+#include "net/engine.h"
 #include "net/net.h"
 
 #define RD_CHUNK (64u * 1024u)
@@ -49,20 +50,7 @@ struct fe_trace_reader {
 	char err[512];
 };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-#define RD_ERR(r, ...) set_err((r)->err, sizeof((r)->err), __VA_ARGS__)
+#define RD_ERR(r, ...) net_fmt_err((r)->err, sizeof((r)->err), __VA_ARGS__)
 
 static int str_is(const msgpack_object *o, const char *s)
 {
@@ -168,7 +156,7 @@ int fe_trace_reader_open(const char *path, struct fe_trace_reader **out, char *e
 	struct fe_trace_reader *r = calloc(1, sizeof(*r));
 	if (!r || !(r->path = strdup(path))) {
 		free(r);
-		set_err(err, errlen, "%s: out of memory", path);
+		net_fmt_err(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	msgpack_unpacked_init(&r->hdr);
@@ -248,7 +236,7 @@ int fe_trace_reader_open(const char *path, struct fe_trace_reader **out, char *e
 	return 0;
 
 fail:
-	set_err(err, errlen, "%s", r->err);
+	net_fmt_err(err, errlen, "%s", r->err);
 	fe_trace_reader_close(r);
 	return -1;
 }
@@ -325,20 +313,20 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 
 	memset(rec, 0, sizeof(*rec));
 	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size == 0) {
-		set_err(err, errlen, "not a record (expected an array [kind, t_ps, ...])");
+		net_fmt_err(err, errlen, "not a record (expected an array [kind, t_ps, ...])");
 		return -1;
 	}
 	const msgpack_object *e = o->via.array.ptr;
 	uint32_t size = o->via.array.size;
 	if (e[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER || e[0].via.u64 >= NET_TR_NKINDS) {
-		set_err(err, errlen, "unknown record kind");
+		net_fmt_err(err, errlen, "unknown record kind");
 		return -1;
 	}
 	enum net_trace_kind k = (enum net_trace_kind)e[0].via.u64;
 	enum net_trace_family f = net_trace_kind_family(k);
 	unsigned need = lay[f].n + (k == NET_TR_DROP);
 	if (size < need) {
-		set_err(err, errlen, "%s record has %" PRIu32 " elements, expected %u",
+		net_fmt_err(err, errlen, "%s record has %" PRIu32 " elements, expected %u",
 			net_trace_kind_names[k], size, need);
 		return -1;
 	}
@@ -354,13 +342,13 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 				v[i] = str_is(&e[i], "interrupted");
 				continue;
 			}
-			set_err(err, errlen, "%s: expected \"complete\" or \"interrupted\"",
+			net_fmt_err(err, errlen, "%s: expected \"complete\" or \"interrupted\"",
 				names[i]);
 			return -1;
 		}
 		uint64_t max = (lay[f].wide & bit) ? UINT64_MAX : UINT32_MAX;
 		if (e[i].type != MSGPACK_OBJECT_POSITIVE_INTEGER || e[i].via.u64 > max) {
-			set_err(err, errlen, "%s: expected an unsigned %d-bit integer", names[i],
+			net_fmt_err(err, errlen, "%s: expected an unsigned %d-bit integer", names[i],
 				max == UINT64_MAX ? 64 : 32);
 			return -1;
 		}
@@ -515,7 +503,7 @@ int fe_trace_info(const char *path, FILE *out, char *err, size_t errlen)
 	}
 	const struct fe_trace_stats *st = fe_trace_reader_stats(r);
 	if (rc < 0 && !st->truncated) {
-		set_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
+		net_fmt_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
 		fe_trace_reader_close(r);
 		return -1;
 	}
@@ -551,7 +539,7 @@ int fe_trace_info(const char *path, FILE *out, char *err, size_t errlen)
 			(double)body / (double)st->records);
 
 	if (rc < 0) {
-		set_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
+		net_fmt_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
 		fe_trace_reader_close(r);
 		return -1;
 	}
@@ -675,7 +663,7 @@ int fe_trace_dump(const char *path, FILE *out, char *err, size_t errlen)
 	int rc;
 	while ((rc = fe_trace_reader_next(r, &o)) == 1) {
 		if (fe_trace_rec_decode(&o, &rec, why, sizeof(why)) != 0) {
-			set_err(err, errlen, "%s: record index %" PRIu64 ": %s", path,
+			net_fmt_err(err, errlen, "%s: record index %" PRIu64 ": %s", path,
 				fe_trace_reader_stats(r)->records - 1, why);
 			fe_trace_reader_close(r);
 			return -1;
@@ -712,13 +700,13 @@ int fe_trace_dump(const char *path, FILE *out, char *err, size_t errlen)
 		fputs("}\n", out);
 	}
 	if (rc < 0) {
-		set_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
+		net_fmt_err(err, errlen, "%s", fe_trace_reader_errmsg(r));
 		fe_trace_reader_close(r);
 		return -1;
 	}
 	fe_trace_reader_close(r);
 	if (fflush(out) != 0 || ferror(out)) {
-		set_err(err, errlen, "%s: error writing the dump: %s", path, strerror(errno));
+		net_fmt_err(err, errlen, "%s: error writing the dump: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;

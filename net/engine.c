@@ -50,6 +50,16 @@ void net_seterr(struct net_engine *eng, const char *fmt, ...)
 	va_end(ap);
 }
 
+void net_fmt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 static inline net_key_t mkkey(uint64_t t, uint64_t seq)
 {
 	return (net_key_t)t << 64 | seq;

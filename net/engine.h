@@ -105,6 +105,11 @@ void net_seterr(struct net_engine *eng, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static inline const char *net_errmsg(const struct net_engine *eng) { return eng->errmsg; }
 
+/* Format a message into a caller's (err, errlen) buffer; a NULL or empty
+ * buffer is allowed (the message is dropped). Every layer's loaders use it. */
+void net_fmt_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Serialization time of `bytes` at rate_bps, rounded up to a whole ps. */
 static inline uint64_t net_ser_ps(uint64_t bytes, uint64_t rate_bps)
 {

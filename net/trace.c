@@ -17,6 +17,7 @@
 #include "config.h"
 #endif
 
+#include "net/engine.h"
 #include "net/trace.h"
 
 #include <errno.h>
@@ -91,19 +92,6 @@ struct tr_impl {
 	char *path;
 	char why[160];           /* the first I/O failure */
 };
-
-static void tr_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void tr_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!err || !errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* Record the first failure; zret is gzclose's result, or Z_OK to ask
  * zlib what the last gzwrite ran into. */
@@ -310,29 +298,29 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	uint32_t nnodes = net ? net->nnodes : 0;
 
 	if (!out || !path || !*path) {
-		tr_err(err, errlen, "trace: no output path");
+		net_fmt_err(err, errlen, "trace: no output path");
 		return NET_ERR_INVAL;
 	}
 	*out = NULL;
 	if (!f)
 		f = &no_filter;
 	if (f->kinds & ~(uint32_t)NET_TR_ALL) {
-		tr_err(err, errlen, "trace filter: unknown event kind bits 0x%x",
+		net_fmt_err(err, errlen, "trace filter: unknown event kind bits 0x%x",
 		       f->kinds & ~(uint32_t)NET_TR_ALL);
 		return NET_ERR_INVAL;
 	}
 	if (f->start_ps > f->end_ps) {
-		tr_err(err, errlen, "trace filter: start %llu ps is after end %llu ps",
+		net_fmt_err(err, errlen, "trace filter: start %llu ps is after end %llu ps",
 		       (unsigned long long)f->start_ps, (unsigned long long)f->end_ps);
 		return NET_ERR_INVAL;
 	}
 	if (f->nnodes && !f->nodes) {
-		tr_err(err, errlen, "trace filter: %zu nodes but no node list", f->nnodes);
+		net_fmt_err(err, errlen, "trace filter: %zu nodes but no node list", f->nnodes);
 		return NET_ERR_INVAL;
 	}
 	for (size_t i = 0; i < f->nnodes; i++) {
 		if (f->nodes[i] >= nnodes) {
-			tr_err(err, errlen,
+			net_fmt_err(err, errlen,
 			       "trace filter: node %u does not exist (the topology has %u nodes)",
 			       f->nodes[i], nnodes);
 			return NET_ERR_INVAL;
@@ -344,7 +332,7 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	if (!t || !w) {
 		free(t);
 		free(w);
-		tr_err(err, errlen, "%s: out of memory opening the trace", path);
+		net_fmt_err(err, errlen, "%s: out of memory opening the trace", path);
 		return NET_ERR_NOMEM;
 	}
 	t->impl = w;
@@ -374,14 +362,14 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	errno = 0;
 	w->gz = gzopen(path, "wb6");
 	if (!w->gz) {
-		tr_err(err, errlen, "%s: cannot open for writing: %s", path,
+		net_fmt_err(err, errlen, "%s: cannot open for writing: %s", path,
 		       strerror(errno ? errno : ENOMEM));
 		tr_free(t);
 		return NET_ERR_IO;
 	}
 	tr_flush(t, w);
 	if (t->failed) {
-		tr_err(err, errlen, "%s: write failed: %s", path, w->why);
+		net_fmt_err(err, errlen, "%s: write failed: %s", path, w->why);
 		gzclose(w->gz);
 		tr_free(t);
 		return NET_ERR_IO;
@@ -390,7 +378,7 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	return NET_OK;
 
 nomem:
-	tr_err(err, errlen, "%s: out of memory opening the trace", path);
+	net_fmt_err(err, errlen, "%s: out of memory opening the trace", path);
 	tr_free(t);
 	return NET_ERR_NOMEM;
 }
@@ -479,7 +467,7 @@ int net_trace_close(struct net_trace *t, int interrupted, uint64_t events, uint6
 
 	int rc = 0;
 	if (t->failed) {
-		tr_err(err, errlen, "%s: write failed: %s", w->path, w->why);
+		net_fmt_err(err, errlen, "%s: write failed: %s", w->path, w->why);
 		rc = -1;
 	}
 	tr_free(t);

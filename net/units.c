@@ -9,6 +9,7 @@
  * factor, and rejected when the result is not a whole number of the base
  * unit or does not fit in uint64_t.
  */
+#include "net/engine.h"
 #include "net/units.h"
 
 #include <ctype.h>
@@ -106,18 +107,6 @@ static const struct quantity q_size = {
 	.negative = "expected a size like 64KiB",
 	.bare_msg = NULL,
 };
-
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The value without surrounding white space, as [*b, *e). */
 static void trim(const char *s, const char **b, const char **e)
@@ -252,22 +241,22 @@ static int parse_quantity(const char *s, const struct quantity *q, uint64_t *out
 	trim(s, &b, &e);
 	int ql = quote_len(b, e);
 	if (b == e) {
-		seterr(err, errlen, "\"\": expected a %s, like %s", q->what, q->example);
+		net_fmt_err(err, errlen, "\"\": expected a %s, like %s", q->what, q->example);
 		return -1;
 	}
 	if (*b == '-') {
-		seterr(err, errlen, "\"%.*s\": negative %s; %s", ql, b, q->what, q->negative);
+		net_fmt_err(err, errlen, "\"%.*s\": negative %s; %s", ql, b, q->what, q->negative);
 		return -1;
 	}
 	p = b;
 	enum scan_result sr = scan_decimal(&p, e, &d);
 	if (sr == SCAN_NONE) {
-		seterr(err, errlen, "\"%.*s\": expected a number and a unit, like %s", ql, b,
+		net_fmt_err(err, errlen, "\"%.*s\": expected a number and a unit, like %s", ql, b,
 		       q->example);
 		return -1;
 	}
 	if (sr == SCAN_TOO_PRECISE) {
-		seterr(err, errlen, "\"%.*s\": more than %d decimal places", ql, b,
+		net_fmt_err(err, errlen, "\"%.*s\": more than %d decimal places", ql, b,
 		       MAX_FRAC_DIGITS);
 		return -1;
 	}
@@ -276,22 +265,22 @@ static int parse_quantity(const char *s, const struct quantity *q, uint64_t *out
 	if (p < e) {
 		const struct unit *u = find_unit(q->units, p, e);
 		if (!u) {
-			seterr(err, errlen, "\"%.*s\": unknown %s unit \"%.*s\" (expected %s)", ql,
+			net_fmt_err(err, errlen, "\"%.*s\": unknown %s unit \"%.*s\" (expected %s)", ql,
 			       b, q->what, quote_len(p, e), p, q->unit_list);
 			return -1;
 		}
 		factor = u->factor;
 	} else if (q->bare_msg && (sr == SCAN_OVERFLOW || d.ip || d.frac)) {
-		seterr(err, errlen, "\"%.*s\": %s", ql, b, q->bare_msg);
+		net_fmt_err(err, errlen, "\"%.*s\": %s", ql, b, q->bare_msg);
 		return -1;
 	}
 	enum scale_result r = sr == SCAN_OVERFLOW ? SCALE_OVERFLOW : scale(&d, factor, out);
 	if (r == SCALE_NOT_WHOLE) {
-		seterr(err, errlen, "\"%.*s\": not a whole number of %s", ql, b, q->base);
+		net_fmt_err(err, errlen, "\"%.*s\": not a whole number of %s", ql, b, q->base);
 		return -1;
 	}
 	if (r == SCALE_OVERFLOW) {
-		seterr(err, errlen, "\"%.*s\": too large (at most %llu %s)", ql, b,
+		net_fmt_err(err, errlen, "\"%.*s\": too large (at most %llu %s)", ql, b,
 		       (unsigned long long)UINT64_MAX, q->base);
 		return -1;
 	}
@@ -307,7 +296,7 @@ int net_parse_rate(const char *s, uint64_t *bps, char *err, size_t errlen)
 	if (v == 0) {
 		const char *b, *e;
 		trim(s, &b, &e);
-		seterr(err, errlen, "\"%.*s\": a rate must be positive, like 100Gbps",
+		net_fmt_err(err, errlen, "\"%.*s\": a rate must be positive, like 100Gbps",
 		       quote_len(b, e), b);
 		return -1;
 	}
@@ -344,7 +333,7 @@ int net_parse_uint(const char *s, uint64_t max, uint64_t *v, char *err, size_t e
 	trim(s, &b, &e);
 	int ql = quote_len(b, e);
 	if (b < e && *b == '-') {
-		seterr(err, errlen, "\"%.*s\": negative (expected an integer from 0 to %llu)", ql,
+		net_fmt_err(err, errlen, "\"%.*s\": negative (expected an integer from 0 to %llu)", ql,
 		       b, (unsigned long long)max);
 		return -1;
 	}
@@ -356,12 +345,12 @@ int net_parse_uint(const char *s, uint64_t max, uint64_t *v, char *err, size_t e
 			x = x * 10 + d;
 	}
 	if (p == b || p != e) {
-		seterr(err, errlen, "\"%.*s\": expected an integer from 0 to %llu", ql, b,
+		net_fmt_err(err, errlen, "\"%.*s\": expected an integer from 0 to %llu", ql, b,
 		       (unsigned long long)max);
 		return -1;
 	}
 	if (overflow || x > max) {
-		seterr(err, errlen, "\"%.*s\": too large (at most %llu)", ql, b,
+		net_fmt_err(err, errlen, "\"%.*s\": too large (at most %llu)", ql, b,
 		       (unsigned long long)max);
 		return -1;
 	}
@@ -377,7 +366,7 @@ int net_parse_double(const char *s, double *v, char *err, size_t errlen)
 	trim(s, &b, &e);
 	int ql = quote_len(b, e);
 	if (b == e) {
-		seterr(err, errlen, "\"\": expected a number");
+		net_fmt_err(err, errlen, "\"\": expected a number");
 		return -1;
 	}
 	errno = 0;
@@ -385,11 +374,11 @@ int net_parse_double(const char *s, double *v, char *err, size_t errlen)
 	/* strtod stops at trailing spaces too; trim() already found where the
 	 * value ends. */
 	if (end == b || end != e) {
-		seterr(err, errlen, "\"%.*s\": expected a number", ql, b);
+		net_fmt_err(err, errlen, "\"%.*s\": expected a number", ql, b);
 		return -1;
 	}
 	if (!isfinite(x)) {
-		seterr(err, errlen, "\"%.*s\": expected a finite number", ql, b);
+		net_fmt_err(err, errlen, "\"%.*s\": expected a finite number", ql, b);
 		return -1;
 	}
 	*v = x;

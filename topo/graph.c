@@ -22,18 +22,6 @@ static const struct topo_builder_ops *const builders[] = {
 };
 #define NBUILDERS (sizeof(builders) / sizeof(builders[0]))
 
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int topo_graph_init(struct topo_graph *g, uint32_t nnodes)
 {
 	memset(g, 0, sizeof(*g));
@@ -130,10 +118,10 @@ int topo_build(const struct topo_params *p, struct topo_graph *g, char *err, siz
 	if (!ops) {
 		list_builders(avail, sizeof(avail));
 		if (p->kind)
-			seterr(err, errlen, "unknown topology kind \"%s\" (available: %s)", p->kind,
+			net_fmt_err(err, errlen, "unknown topology kind \"%s\" (available: %s)", p->kind,
 			       avail);
 		else
-			seterr(err, errlen, "no topology kind given (available: %s)", avail);
+			net_fmt_err(err, errlen, "no topology kind given (available: %s)", avail);
 		return NET_ERR_INVAL;
 	}
 	int rc = ops->validate(p, err, errlen);
