@@ -69,8 +69,6 @@ int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t er
 	return 0;
 }
 
-/* cc_registry_check: the built-in table passes its own rules. */
-int cc_registry_check(char *err, size_t errlen);
 int cc_registry_check(char *err, size_t errlen)
 {
 	return cc_ops_check(registry, NREG, err, errlen);

@@ -85,6 +85,8 @@ const char *cc_names(void);
 /* Checks an ops table: name, init, defaults when cfg_size > 0, unique name.
  * Used by the registry self-test. */
 int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t errlen);
+/* The built-in registry passes cc_ops_check (a test asserts it). */
+int cc_registry_check(char *err, size_t errlen);
 
 /* Set parameter `name` of cfg from text with units (e.g. "40Mbps", "55us",
  * "10MB", "0.0039"); range-checked. Errors name the parameter. */

@@ -137,18 +137,28 @@ static void free_list(struct net_pkt_pool *pool, struct net_pkt *p)
 	}
 }
 
-void net_destroy(struct net *net)
+void net_drain(struct net *net)
 {
-	if (!net)
-		return;
 	for (uint32_t i = 0; i < net->nports; i++) {
 		struct net_port *p = &net->ports[i];
 		net_event_cancel(net->eng, &p->tx_ev);
 		net_event_cancel(net->eng, &p->arr_ev);
-		for (int c = 0; c < NET_NQ; c++)
+		for (int c = 0; c < NET_NQ; c++) {
 			free_list(&net->pool, p->q[c].head);
+			memset(&p->q[c], 0, sizeof(p->q[c]));
+		}
 		free_list(&net->pool, p->pipe_head);
+		p->pipe_head = p->pipe_tail = NULL;
+		p->nonempty = 0;
+		p->queued_bytes = 0;
 	}
+}
+
+void net_destroy(struct net *net)
+{
+	if (!net)
+		return;
+	net_drain(net);
 	net_routes_free(net);
 	net_pool_fini(&net->pool);
 	free(net->ports);

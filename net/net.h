@@ -161,6 +161,9 @@ struct net {
 int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct topo_graph *g,
 	       struct net **out);
 void net_destroy(struct net *net);
+/* Return every queued and in-flight packet to the pool and cancel the ports'
+ * events (teardown; tests use it to check the pool balances). */
+void net_drain(struct net *net);
 
 void net_set_host_ops(struct net *net, const struct net_host_ops *ops, void *ctx);
 

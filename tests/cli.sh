@@ -128,6 +128,20 @@ fi
 sed 's/"wall_s": [0-9.e+-]*/"wall_s": X/' "$T/j3" >"$T/k3"
 if grep -q '"seed": 2' "$T/k3"; then ok seed_override; else bad seed_override "seed not 2"; fi
 
+# --- trace filters from the experiment file: host 0 transmits exactly its
+# 10 data packets (it only receives ACKs), so 10 tx records and the END ---
+exp filt.yaml "topology: {kind: switch, hosts: 3}
+workload: {flows: [{src: 0, dst: 2, size: 10KB}, {src: 1, dst: 2, size: 10KB}]}
+output: {trace: {file: $T/filt.gz, kinds: [tx], nodes: [0]}}"
+"$PKTSIM" run "$T/filt.yaml" >/dev/null 2>&1
+"$PKTSIM" trace info "$T/filt.gz" >"$T/filt.info" 2>&1
+if grep -Eq "^records: +11$" "$T/filt.info" && grep -Eq "^  tx +10$" "$T/filt.info" &&
+	! grep -Eq "^  rx " "$T/filt.info"; then
+	ok trace_filter_kinds_and_nodes
+else
+	bad trace_filter_kinds_and_nodes "$(cat "$T/filt.info")"
+fi
+
 # --- ns-3 experiment directory, relative paths ---
 if "$PKTSIM" run "$SRCDIR/examples/ns3/experiment.yaml" >"$T/ns3" 2>&1 && grep -q "2 of 2 complete" "$T/ns3"; then
 	ok ns3_example_runs

@@ -466,6 +466,12 @@ static void test_conservation_mid_run(void)
 	}
 	CU_ASSERT_TRUE(checked >= 3);
 	CU_ASSERT_TRUE(sim_net(sc.sim)->ctr.drops_total > 0);
+	/* Teardown with traffic in flight: every packet goes back to the pool. */
+	struct net *net = (struct net *)sim_net(sc.sim);
+	CU_ASSERT_TRUE(net_pool_in_use(&net->pool) > 0);
+	net_drain(net);
+	CU_ASSERT_EQUAL(net_pool_in_use(&net->pool), 0);
+	CU_ASSERT_EQUAL(net->pool.created, net->pool.freed);
 	scen_close(&sc);
 }
 
