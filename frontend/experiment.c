@@ -265,7 +265,7 @@ struct field {
 
 static const struct field link_fields[] = {
 	NUM(EXP, "rate", F_RATE, link_rate_bps, 1, UINT64_MAX),
-	NUM(EXP, "delay", F_TIME, link_delay_ps, 0, UINT64_MAX),
+	NUM(EXP, "delay", F_TIME, link_delay_ps, 0, TOPO_MAX_DELAY_PS),
 	{ .key = NULL },
 };
 
@@ -297,8 +297,10 @@ static const struct field fabric_fields[] = {
 	SUBMAP("headers", header_fields),
 	NUM(EXP, "buffer", F_SIZE, buffer_bytes, 1, UINT64_MAX),
 	NUM(EXP, "ack_every", F_UINT, ack_every, 1, 65535),
-	NUM(EXP, "rto", F_TIME, rto_ps, 1, UINT64_MAX),
-	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, UINT64_MAX),
+	/* Caps (1000 s, and 10^6 s for start times) keep sums of times far from
+	 * uint64 overflow; no experiment needs more. */
+	NUM(EXP, "rto", F_TIME, rto_ps, 1, 1000 * NET_PS_PER_S),
+	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, 1000 * NET_PS_PER_S),
 	SUBMAP("priority", priority_fields),
 	OTHER("cc"),
 	{ .key = NULL },
@@ -308,7 +310,7 @@ static const struct field flow_fields[] = {
 	NUM(struct fe_flow, "src", F_UINT, src, 0, UINT32_MAX),
 	NUM(struct fe_flow, "dst", F_UINT, dst, 0, UINT32_MAX),
 	NUM(struct fe_flow, "size", F_SIZE, size_bytes, 1, UINT64_MAX),
-	NUM(struct fe_flow, "start", F_TIME, start_ps, 0, UINT64_MAX),
+	NUM(struct fe_flow, "start", F_TIME, start_ps, 0, 1000000 * NET_PS_PER_S),
 	NUM(struct fe_flow, "prio", F_UINT, prio, 0, 7),
 	{ .key = NULL },
 };

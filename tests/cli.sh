@@ -80,6 +80,11 @@ exp shortflows.yaml "topology: {ns3: ok.txt}
 workload: {ns3_flows: flows.txt}"
 expect_error ns3_flows_wrong_count 1 "flows.txt:[0-9]+: .*3" run "$T/shortflows.yaml"
 
+printf '3 1 2\n2\n0 2 100Gbps 2s 0\n1 2 100Gbps 1us 0\n' >"$T/slow.txt"
+exp slow.yaml "topology: {ns3: slow.txt}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error ns3_delay_over_1s 1 "slow.txt:3: link 0: delay 2s is longer than 1s" run "$T/slow.yaml"
+
 exp cc.yaml "topology: {kind: switch, hosts: 2}
 fabric:
   cc: {algorithm: warp-drive}

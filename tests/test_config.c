@@ -557,7 +557,8 @@ static void test_bad_values_name_key_and_line(void)
 	expect_error("fabric: {mtu: 10B}\n", 1, "fabric.mtu: must be 64..65536 bytes");
 	expect_error("fabric: {mtu: 1.5KB, buffer: 0B}\n", 1, "fabric.buffer: must be greater "
 		     "than 0");
-	expect_error("fabric: {rto: 0us}\n", 1, "fabric.rto: must be greater than 0");
+	expect_error("fabric: {rto: 0us}\n", 1, "fabric.rto: must be 1..1000000000000000 ps");
+	expect_error("fabric: {rto: 1001s}\n", 1, "fabric.rto: must be 1..1000000000000000 ps");
 	expect_error("fabric: {ack_every: 65536}\n", 1, "fabric.ack_every: must be 1..65535");
 	expect_error("fabric:\n  priority:\n    ack: 8\n", 3, "fabric.priority.ack: must be 0..7");
 	expect_error("fabric: {headers: {data: 62}, rto: 5}\n", 1,

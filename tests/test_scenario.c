@@ -475,6 +475,91 @@ static void test_conservation_mid_run(void)
 	scen_close(&sc);
 }
 
+/* RTO timing: every QP times out rto after its last progress, even when
+ * another QP's timeout re-arms the shared timer first. The link into host 2
+ * loses (almost) everything; QP 0 sends at 0, QP 1 at 500 us, rto 1 ms:
+ * timeouts at 1000 us and 1500 us, then every 1 ms each. */
+static void test_rto_fires_on_time_for_every_qp(void)
+{
+	struct scen sc;
+	const char *files[] = { "topo.txt",
+				"4 1 3\n3\n0 3 100Gbps 1us 0\n1 3 100Gbps 1us 0\n2 3 100Gbps 1us 0.9999999\n",
+				NULL };
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc,
+		"topology: {ns3: topo.txt}\n"
+		"fabric: {rto: 1ms}\n"
+		"workload:\n"
+		"  flows:\n"
+		"    - {src: 0, dst: 2, size: 1000B}\n"
+		"    - {src: 1, dst: 2, size: 1000B, start: 500us}\n", files, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(sim_post_workload(sc.sim), 0);
+	const struct tp *tp = sim_tp(sc.sim);
+	sim_run_until(sc.sim, 999999999ull);
+	CU_ASSERT_EQUAL(tp->ctr.rto_fires, 0);
+	sim_run_until(sc.sim, 1000000000ull);
+	CU_ASSERT_EQUAL(tp->ctr.rto_fires, 1);
+	sim_run_until(sc.sim, 1499999999ull);
+	CU_ASSERT_EQUAL(tp->ctr.rto_fires, 1);
+	sim_run_until(sc.sim, 1500000000ull);
+	CU_ASSERT_EQUAL(tp->ctr.rto_fires, 2);
+	sim_run_until(sc.sim, 2500000000ull);
+	CU_ASSERT_EQUAL(tp->ctr.rto_fires, 4);
+	scen_close(&sc);
+}
+
+/* 100 QPs share one NIC with ACKs coalesced 16:1, so 16 packets of one QP
+ * take 16 x 100 x 84.96 ns = 136 us, longer than the 50 us RTO: timeouts are
+ * spurious and the sender goes back over data the receiver already has. The
+ * receiver must ACK those duplicates, or the QPs never advance. */
+static void test_coalesced_acks_with_spurious_rto_still_complete(void)
+{
+	struct scen sc;
+	char yaml[8192];
+	int len = snprintf(yaml, sizeof(yaml),
+			   "topology: {kind: switch, hosts: 2}\n"
+			   "fabric: {ack_every: 16, rto: 50us}\n"
+			   "workload:\n  flows:\n");
+	for (int i = 0; i < 100; i++)
+		len += snprintf(yaml + len, sizeof(yaml) - (size_t)len,
+				"    - {src: 0, dst: 1, size: 20KB}\n");
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, yaml, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(sim_post_workload(sc.sim), 0);
+	/* Ideal: 2,000 packets back to back, about 170 us; allow 100x. */
+	CU_ASSERT_EQUAL(sim_run_until(sc.sim, 17000000000ull), 0);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	for (size_t i = 0; i < nf; i++)
+		CU_ASSERT_NOT_EQUAL(f[i].fct_ps, NET_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.bytes_delivered, 2000000);
+	CU_ASSERT_TRUE(sim_tp(sc.sim)->ctr.rto_fires > 0);
+	scen_close(&sc);
+}
+
+/* A QP with everything acknowledged has no timer: waiting 200 x 84.96 ns =
+ * 17 us for its round-robin turn with a 10 us RTO is not a timeout. */
+static void test_no_rto_without_data_in_flight(void)
+{
+	struct scen sc;
+	char yaml[16384];
+	int len = snprintf(yaml, sizeof(yaml),
+			   "topology: {kind: switch, hosts: 2}\n"
+			   "fabric: {rto: 10us}\n"
+			   "workload:\n  flows:\n");
+	for (int i = 0; i < 200; i++)
+		len += snprintf(yaml + len, sizeof(yaml) - (size_t)len,
+				"    - {src: 0, dst: 1, size: 3KB}\n");
+	size_t nf;
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, yaml, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	sim_flows(sc.sim, &nf);
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.rto_fires, 0);
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.retransmits, 0);
+	/* 600 data packets leave back to back; the last is delivered two hops
+	 * after it leaves: 600 x 84,960 + 1 us + 84,960 + 1 us. */
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.bytes_delivered, 600000);
+	scen_close(&sc);
+}
+
 static const struct unit_test scenario_tests[] = {
 	{ "one_flow_two_hops_exact", test_one_flow_two_hops_exact },
 	{ "one_flow_three_hops_ns3_file_exact", test_one_flow_three_hops_ns3_file_exact },
@@ -489,6 +574,10 @@ static const struct unit_test scenario_tests[] = {
 	{ "api_recv_matching_by_tag_and_late_post", test_api_recv_matching_by_tag_and_late_post },
 	{ "two_sims_in_one_process", test_two_sims_in_one_process },
 	{ "conservation_mid_run", test_conservation_mid_run },
+	{ "rto_fires_on_time_for_every_qp", test_rto_fires_on_time_for_every_qp },
+	{ "coalesced_acks_with_spurious_rto_still_complete",
+	  test_coalesced_acks_with_spurious_rto_still_complete },
+	{ "no_rto_without_data_in_flight", test_no_rto_without_data_in_flight },
 	{ NULL, NULL },
 };
 

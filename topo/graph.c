@@ -48,7 +48,8 @@ void topo_graph_free(struct topo_graph *g)
 int topo_graph_add_link(struct topo_graph *g, uint32_t a, uint32_t b, uint64_t rate_bps,
 			uint64_t delay_ps, double error_rate)
 {
-	if (a >= g->nnodes || b >= g->nnodes || a == b || rate_bps == 0)
+	if (a >= g->nnodes || b >= g->nnodes || a == b || rate_bps == 0 ||
+	    delay_ps > TOPO_MAX_DELAY_PS)
 		return NET_ERR_INVAL;
 	/* Written so that NaN fails too. */
 	if (!(error_rate >= 0.0 && error_rate < 1.0))

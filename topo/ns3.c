@@ -213,6 +213,8 @@ static int read_links(struct ns3_load *ld, struct topo_graph *g, uint32_t nlinks
 			return fail(ld, line[2], "link %u: rate %s", li, msg);
 		if (net_parse_time(tok[3], &delay_ps, msg, sizeof(msg)) < 0)
 			return fail(ld, line[3], "link %u: delay %s", li, msg);
+		if (delay_ps > TOPO_MAX_DELAY_PS)
+			return fail(ld, line[3], "link %u: delay %s is longer than 1s", li, tok[3]);
 		if (net_parse_double(tok[4], &error_rate, msg, sizeof(msg)) < 0)
 			return fail(ld, line[4], "link %u: error rate %s", li, msg);
 		if (!(error_rate >= 0.0 && error_rate < 1.0))

@@ -17,6 +17,10 @@
 
 enum topo_node_kind { TOPO_HOST = 0, TOPO_SWITCH = 1 };
 
+/* The longest link delay accepted (1 s): keeps every sum of simulated times
+ * far from uint64 overflow. */
+#define TOPO_MAX_DELAY_PS 1000000000000ull
+
 struct topo_link {
 	uint32_t a, b;
 	uint64_t rate_bps;

@@ -157,7 +157,9 @@ static void rto_disarm(struct tp *tp, struct tp_qp *qp)
 static void rto_arm(struct tp *tp, struct tp_qp *qp)
 {
 	rto_disarm(tp, qp);
-	qp->rto_deadline_ps = tp->eng->now_ps + tp->cfg.rto_ps;
+	uint64_t now = tp->eng->now_ps;
+	qp->rto_deadline_ps = tp->cfg.rto_ps < NET_TIME_NEVER - now ? now + tp->cfg.rto_ps
+								    : NET_TIME_NEVER - 1;
 	qp->rto_prev = tp->rto_tail;
 	if (tp->rto_tail)
 		tp->rto_tail->rto_next = qp;
@@ -312,8 +314,12 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 			qp->last_nack_ps = now;
 			send_ctrl(tp, qp, NET_PKT_NACK, rcv_psn, ece);
 		}
-	} else if (p->flags & NET_PKT_F_ACKREQ) {
-		/* A duplicate of the last packet: its ACK may have been lost. */
+	} else {
+		/* A duplicate (IB: duplicate requests are acknowledged): the
+		 * sender went back too far, or our ACK was lost. ACKing it moves
+		 * the sender past what we already have; otherwise, with ACKs
+		 * coalesced (ack_every > 1), a sender whose RTO fired could
+		 * resend old data forever without hearing an ACK. */
 		send_ctrl(tp, qp, NET_PKT_ACK, rcv_psn, ece);
 	}
 }
@@ -352,7 +358,12 @@ static void ack_to(struct tp *tp, struct tp_qp *qp, uint32_t psn, int ece, uint6
 		complete(tp, qp, now);
 		return;
 	}
-	rto_arm(tp, qp);
+	/* Nothing in flight: no timer (the next send arms it), else a QP that
+	 * waits its round-robin turn longer than the RTO would "time out". */
+	if (qp->snd_nxt > qp->snd_una)
+		rto_arm(tp, qp);
+	else
+		rto_disarm(tp, qp);
 	if (was_blocked && !window_blocked(qp) && qp->snd_nxt < qp->size_bytes)
 		qp_wake(tp, qp);
 }
@@ -412,7 +423,9 @@ static void rto_event(struct net_engine *eng, struct net_event *ev)
 		rto_arm(tp, qp);
 		go_back(tp, qp);
 	}
-	if (tp->rto_head && !net_event_pending(&tp->rto_ev))
+	/* Unconditionally: re-arming a QP inside the loop may have put the event
+	 * at that QP's new deadline, later than an older one still queued. */
+	if (tp->rto_head)
 		net_event_schedule(eng, &tp->rto_ev, tp->rto_head->rto_deadline_ps);
 }
 
@@ -437,6 +450,11 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	}
 	if (!net_reachable(net, src, dst)) {
 		net_seterr(tp->eng, "send %u -> %u: destination unreachable", src, dst);
+		return NET_ERR_INVAL;
+	}
+	if ((bytes + tp->cfg.mtu_bytes - 1) / tp->cfg.mtu_bytes >= UINT32_MAX) {
+		net_seterr(tp->eng, "send %u -> %u: %llu bytes is more than 2^32 - 1 packets", src,
+			   dst, (unsigned long long)bytes);
 		return NET_ERR_INVAL;
 	}
 	if (prio >= NET_NPRIO) {
