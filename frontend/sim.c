@@ -239,7 +239,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 	if (build_topology(s, e, &g, err, errlen))
 		goto fail;
 	struct net_cfg nc = { .seed = s->seed, .buffer_bytes = e->buffer_bytes,
-			      .wire_overhead_bytes = e->wire_overhead_bytes, .data_prio = e->data_prio };
+			      .wire_overhead_bytes = e->wire_overhead_bytes };
 	if (net_create(&s->eng, &nc, &g, &s->net)) {
 		snprintf(err, errlen, "%s: topology: %s", e->path, s->eng.errmsg);
 		goto fail;

@@ -135,6 +135,8 @@ int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at
 	if (at_ps < eng->now_ps) {
 		net_seterr(eng, "event scheduled in the past (%llu ps < now %llu ps)",
 			   (unsigned long long)at_ps, (unsigned long long)eng->now_ps);
+		if (!eng->failed)
+			eng->failed = NET_ERR_INVAL;
 		return NET_ERR_INVAL;
 	}
 	struct net_heap_ent e = { mkkey(at_ps, eng->seq++), ev };
@@ -158,6 +160,8 @@ int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at
 		struct net_heap_ent *nh = realloc(eng->heap, (size_t)ncap * sizeof(*nh));
 		if (!nh) {
 			net_seterr(eng, "out of memory growing the event heap to %u", ncap);
+			if (!eng->failed)
+				eng->failed = NET_ERR_NOMEM;
 			return NET_ERR_NOMEM;
 		}
 		eng->heap = nh;
@@ -202,6 +206,8 @@ int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 			if (--eng->n)
 				sift_down(h, eng->n, 0, h[eng->n]);
 		}
+		if (eng->failed)
+			return eng->failed;
 	}
 	if (eng->stop_flag && *eng->stop_flag)
 		return NET_ERR_STOPPED;

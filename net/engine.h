@@ -65,6 +65,7 @@ struct net_engine {
 	uint32_t n, cap;
 	volatile sig_atomic_t *stop_flag; /* optional: runs return when it is set */
 	struct net_event *running;  /* handler running, its entry still at the root */
+	int failed;                 /* first scheduling failure; stops the run */
 	char errmsg[512];
 };
 
@@ -89,7 +90,9 @@ static inline int net_event_pending(const struct net_event *ev)
 /* Arm ev at absolute time at_ps (>= now). Re-arming a pending event moves it
  * (and gives it a new sequence number, as if cancelled and scheduled).
  * Returns NET_ERR_NOMEM if the heap cannot grow, NET_ERR_INVAL for a time in
- * the past. */
+ * the past; either is also remembered in eng->failed, and the run stops
+ * with it after the current handler (so the packet path, which cannot
+ * recover a lost wake-up, need not check every call). */
 int net_event_schedule(struct net_engine *eng, struct net_event *ev, uint64_t at_ps);
 void net_event_cancel(struct net_engine *eng, struct net_event *ev);
 

@@ -81,6 +81,7 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 		n->ports = pp;
 		pp += deg[i];
 		n->buf_size = n->kind == NET_SWITCH ? cfg->buffer_bytes : UINT64_MAX;
+		n->forwards = n->kind == NET_SWITCH;
 		struct net_rng r;
 		net_rng_init(&r, cfg->seed, (1ull << 40) | i);
 		n->salt = net_rng_next(&r);
@@ -105,11 +106,15 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 			net_rng_init(&p->rng, cfg->seed, (2ull << 40) | ((uint64_t)l << 1) | (uint64_t)d);
 			net_event_init(&p->tx_ev, port_tx_event, p);
 			net_event_init(&p->arr_ev, port_arrive_event, p);
-			p->src_prio = cfg->data_prio;
 		}
 	}
 	free(deg);
 	deg = NULL;
+	uint32_t nswitches = g->nnodes - net->nhosts;
+	int hosts_fwd = g->hosts_forward == TOPO_FWD_AUTO ? nswitches == 0 : g->hosts_forward;
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		if (net->nodes[i].kind == NET_HOST && net->nodes[i].nports > 1)
+			net->nodes[i].forwards = (uint8_t)hosts_fwd;
 	int rc = net_routes_build(net);
 	if (rc) {
 		net_destroy(net);
@@ -170,11 +175,6 @@ void net_set_host_ops(struct net *net, const struct net_host_ops *ops, void *ctx
 {
 	net->host_ops = *ops;
 	net->host_ctx = ctx;
-	for (uint32_t i = 0; i < net->nports; i++) {
-		struct net_port *p = &net->ports[i];
-		p->has_source = p->node->kind == NET_HOST && ops->pull != NULL;
-		p->src_idle = 1;
-	}
 }
 
 uint64_t net_in_flight(const struct net *net)
@@ -233,33 +233,45 @@ static struct net_pkt *queue_pop(struct net_port *port, int c)
 	return p;
 }
 
-/* Choose the next packet: control queue, then classes from 7 down, skipping
- * paused classes; a host's source competes in its class round-robin with
- * transit packets of the same class. *wake gets when the source wants to be
- * asked again if nothing was chosen from it. */
-static struct net_pkt *port_select(struct net *net, struct net_port *port, uint64_t *wake, int *from_q)
+/* Choose the next packet: the control queue, then classes from 7 down,
+ * skipping paused ones. In a class where both the host's source and transit
+ * packets wait, they take turns. *wake gets the earliest time a pacing
+ * source class asked to be polled again; *probed the classes whose source
+ * was asked and had nothing now. */
+static struct net_pkt *port_select(struct net *net, struct net_port *port, uint64_t *wake,
+				   int *from_q, uint8_t *probed)
 {
 	*wake = NET_TIME_NEVER;
 	*from_q = 1;
-	uint16_t m = port->nonempty & (uint16_t)~port->paused;
-	if (m & (1u << NET_CTRL_Q))
+	*probed = 0;
+	uint16_t mq = port->nonempty & (uint16_t)~port->paused;
+	if (mq & (1u << NET_CTRL_Q))
 		return queue_pop(port, NET_CTRL_Q);
-	int qc = m ? 31 - __builtin_clz(m) : -1;
-	if (port->has_source && !port->src_idle && !(port->paused & (1u << port->src_prio)) &&
-	    (int)port->src_prio >= qc && ((int)port->src_prio > qc || port->src_turn)) {
-		struct net_pkt *p = net->host_ops.pull(net->host_ctx, port, wake);
-		if (p) {
-			port->src_turn = 0;
-			p->in_port = NET_PORT_LOCAL;
-			*from_q = 0;
-			return p;
+	uint8_t ms = port->src_mask & (uint8_t)~port->paused;
+	uint32_t m = (mq | ms) & 0xffu;
+	while (m) {
+		int c = 31 - __builtin_clz(m);
+		uint32_t bit = 1u << c;
+		if ((ms & bit) && (!(mq & bit) || (port->src_turn & bit))) {
+			uint64_t w;
+			struct net_pkt *p = net->host_ops.pull(net->host_ctx, port, c, &w);
+			if (p) {
+				port->src_turn &= (uint8_t)~bit;
+				p->in_port = NET_PORT_LOCAL;
+				*from_q = 0;
+				return p;
+			}
+			*probed |= (uint8_t)bit;
+			if (w < *wake)
+				*wake = w;
+			if (w == NET_TIME_NEVER)
+				port->src_mask &= (uint8_t)~bit;
 		}
-		if (*wake == NET_TIME_NEVER)
-			port->src_idle = 1;
-	}
-	if (qc >= 0) {
-		port->src_turn = 1;
-		return queue_pop(port, qc);
+		if (mq & bit) {
+			port->src_turn |= (uint8_t)bit;
+			return queue_pop(port, c);
+		}
+		m &= ~bit;
 	}
 	return NULL;
 }
@@ -273,7 +285,8 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	}
 	uint64_t wake;
 	int from_q;
-	struct net_pkt *p = port_select(net, port, &wake, &from_q);
+	uint8_t probed;
+	struct net_pkt *p = port_select(net, port, &wake, &from_q, &probed);
 	if (!p) {
 		if (wake != NET_TIME_NEVER)
 			net_event_schedule(net->eng, &port->tx_ev, wake);
@@ -288,14 +301,16 @@ static void port_tx_next(struct net *net, struct net_port *port)
 		net_trace_pkt(net->trace, NET_TR_TX, now, node->id, port->index, p,
 			      p->prio < NET_NPRIO ? port->q[p->prio].bytes : 0, 0);
 	port_start_tx(net, port, p, now);
-	/* Only a port with more to send needs to hear when it is free again; a
-	 * source that is pacing is asked again when it is ready, not before. */
+	/* Only a port with more to send needs to hear when it is free again. A
+	 * source class that is pacing is asked again when it is ready, not
+	 * before, unless an active class was not asked this time. */
+	uint8_t ms = port->src_mask & (uint8_t)~port->paused;
+	uint64_t t = port->busy_until_ps;
 	if (port->nonempty & (uint16_t)~port->paused)
-		net_event_schedule(net->eng, &port->tx_ev, port->busy_until_ps);
-	else if (port->has_source && !port->src_idle)
+		net_event_schedule(net->eng, &port->tx_ev, t);
+	else if (ms)
 		net_event_schedule(net->eng, &port->tx_ev,
-				   wake != NET_TIME_NEVER && wake > port->busy_until_ps ? wake
-											 : port->busy_until_ps);
+				   (ms & (uint8_t)~probed) || wake <= t ? t : wake);
 }
 
 static void port_tx_event(struct net_engine *eng, struct net_event *ev)
@@ -324,9 +339,14 @@ static void port_wake(struct net *net, struct net_port *port)
 	port_tx_next(net, port);
 }
 
-void net_port_kick(struct net *net, struct net_port *port)
+void net_port_source(struct net *net, struct net_port *port, int cls, int active)
 {
-	port->src_idle = 0;
+	uint8_t bit = (uint8_t)(1u << cls);
+	if (!active) {
+		port->src_mask &= (uint8_t)~bit;
+		return;
+	}
+	port->src_mask |= bit;
 	port_wake(net, port);
 }
 

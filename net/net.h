@@ -12,8 +12,9 @@
  * lightly used port costs nothing.
  *
  * A host's port can also pull packets from a source (the transport's queue
- * pairs) in its data class; transit packets queued in that same class
- * alternate with the source round-robin. A switch has one shared buffer
+ * pairs), per class: strict priority applies between the source's classes
+ * and the queues' alike, and within one class transit packets alternate with
+ * the source round-robin. A switch has one shared buffer
  * (tail drop, counted by reason) and per-(ingress port, class) accounting
  * for PFC. Routing is shortest path; among equal-cost next hops the choice is
  * a hash of the flow and a per-node salt drawn from the seed (deterministic,
@@ -57,10 +58,8 @@ struct net_port {
 	struct net_queue q[NET_NQ];
 	uint16_t nonempty;           /* bit c: q[c] has packets */
 	uint8_t paused;              /* bit c: class c paused by PFC */
-	uint8_t src_prio;            /* class of the pull source */
-	uint8_t has_source;          /* a host port with a transport source */
-	uint8_t src_turn;            /* round-robin: source's turn within its class */
-	uint8_t src_idle;            /* source said it has nothing until kicked */
+	uint8_t src_mask;            /* bit c: the host's source has class-c work */
+	uint8_t src_turn;            /* bit c: the source's turn in class c (vs transit) */
 	uint64_t busy_until_ps;      /* transmitter serializing until then */
 	struct net_event tx_ev;      /* transmitter free / source wake-up */
 	uint64_t rate_bps;
@@ -108,6 +107,7 @@ struct net_node {
 	uint16_t *nh;
 	uint32_t nh_len;
 	uint32_t comp;               /* connected component */
+	uint8_t forwards;            /* carries others' traffic (switches; see topo.h) */
 };
 
 struct net_counters {
@@ -123,17 +123,16 @@ struct net_counters {
 struct net_host_ops {
 	/* A packet for this host arrived (consumes p). */
 	void (*rx)(void *ctx, struct net_node *host, struct net_pkt *p);
-	/* The port's transmitter is free: return the next packet of the source
-	 * (the port takes it), or NULL with *wake_ps = when to ask again
-	 * (NET_TIME_NEVER: wait for net_port_kick). */
-	struct net_pkt *(*pull)(void *ctx, struct net_port *port, uint64_t *wake_ps);
+	/* The port's transmitter is free: return the source's next packet of
+	 * class cls (the port takes it), or NULL with *wake_ps = when to ask
+	 * again (NET_TIME_NEVER: the class is idle until net_port_source()). */
+	struct net_pkt *(*pull)(void *ctx, struct net_port *port, int cls, uint64_t *wake_ps);
 };
 
 struct net_cfg {
 	uint64_t seed;
 	uint64_t buffer_bytes;       /* per switch shared buffer */
 	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */
-	uint8_t data_prio;           /* class of host sources */
 };
 
 struct net {
@@ -171,8 +170,9 @@ void net_set_host_ops(struct net *net, const struct net_host_ops *ops, void *ctx
  * when ctrl is set). Consumes p. Hosts use it for ACKs and CNPs. */
 void net_port_send(struct net *net, struct net_port *port, struct net_pkt *p, int ctrl);
 
-/* The port's source may have something to send now. */
-void net_port_kick(struct net *net, struct net_port *port);
+/* The host's source has (active = 1) or no longer has (0) work in class
+ * cls on this port; activating wakes the transmitter. */
+void net_port_source(struct net *net, struct net_port *port, int cls, int active);
 
 /* Routing. The egress port at node for a packet to host dst with flow hash,
  * or NULL if unreachable (or dst is the node itself). */

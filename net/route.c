@@ -9,7 +9,9 @@
  * node, group) plus the port lists, and identical consecutive lists are
  * shared, so a k=32 fat-tree (512 groups) needs a few MB; build time is
  * O(groups x (nodes + links)). Single-port hosts keep no table: everything
- * leaves by their one port. The choice among equal next hops hashes the
+ * leaves by their one port. Only forwarding nodes (net_node.forwards) carry
+ * transit traffic, so a host dual-homed to two switches is never a path
+ * between them. The choice among equal next hops hashes the
  * flow (its 32-bit hash) with the node's salt: deterministic per seed.
  */
 #include <stdlib.h>
@@ -22,7 +24,7 @@ void net_routes_free(struct net *net);
 
 static int forwards(const struct net_node *n)
 {
-	return n->nports > 1 || n->kind == NET_SWITCH;
+	return n->forwards;
 }
 
 static int nh_push(struct net_node *n, uint32_t *cap, uint16_t v)
@@ -101,7 +103,9 @@ int net_routes_build(struct net *net)
 
 	for (uint32_t i = 0; i < N; i++) {
 		struct net_node *n = &net->nodes[i];
-		if (!forwards(n))
+		/* Forwarders need tables, and so does a multi-homed host for its
+		 * own traffic. */
+		if (!forwards(n) && n->nports <= 1)
 			continue;
 		n->nh_off = malloc((net->ngroups ? net->ngroups : 1) * sizeof(uint32_t));
 		if (!n->nh_off || nh_push(n, &caps[i], 0))  /* offset 0: the empty list */

@@ -32,6 +32,8 @@ static void record(struct net_engine *eng, struct net_event *ev)
 	t->r->order[t->r->n++] = t->id;
 }
 
+static void record_nothing(struct net_engine *eng, struct net_event *ev) {}
+
 static void test_equal_times_fire_in_scheduling_order(void)
 {
 	struct net_engine eng;
@@ -68,6 +70,12 @@ static void test_schedule_in_past_is_rejected(void)
 	CU_ASSERT_EQUAL(net_event_schedule(&eng, &a, 99), NET_ERR_INVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(net_errmsg(&eng), "past"));
 	CU_ASSERT_FALSE(net_event_pending(&a));
+	/* The failure is remembered: the next run stops with it. */
+	CU_ASSERT_EQUAL(eng.failed, NET_ERR_INVAL);
+	struct net_event b;
+	net_event_init(&b, record_nothing, NULL);
+	CU_ASSERT_EQUAL(net_event_schedule(&eng, &b, 200), 0);
+	CU_ASSERT_EQUAL(net_engine_run(&eng), NET_ERR_INVAL);
 	net_engine_fini(&eng);
 }
 

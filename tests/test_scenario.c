@@ -560,6 +560,66 @@ static void test_no_rto_without_data_in_flight(void)
 	scen_close(&sc);
 }
 
+/* Strict priority at the NIC: host 0 sends 1 MB in class 1 to host 1 and
+ * 1 MB in class 6 to host 2, both posted at 0. The class-1 flow is posted
+ * first and its first packet is already on the wire (0..84,960 ps); then the
+ * class-6 flow's 1000 packets go back to back: its last leaves at
+ * 84,960 + 1000 x 84,960 = 85,044,960 and is delivered 2 us + 84,960 later,
+ * 87,129,920 ps (fct + 2 x 1,005,280 = 89,140,480). The class-1 flow's other
+ * 999 packets follow: last leaves at 85,044,960 + 999 x 84,960 =
+ * 169,920,000, delivered at 172,004,960 ps. */
+static void test_nic_serves_classes_by_strict_priority(void)
+{
+	struct scen sc;
+	size_t nf;
+	const struct sim_flow *f = run_one(&sc,
+		"topology: {kind: switch, hosts: 3}\n"
+		"workload:\n"
+		"  flows:\n"
+		"    - {src: 0, dst: 1, size: 1MB, prio: 1}\n"
+		"    - {src: 0, dst: 2, size: 1MB, prio: 6}\n",
+		NULL, &nf);
+	CU_ASSERT_EQUAL(f[1].delivered_ps, 87129920ull);
+	CU_ASSERT_EQUAL(f[1].fct_ps, 89140480ull);
+	CU_ASSERT_EQUAL(f[1].fct_ps - f[1].ideal_fct_ps, SER_DATA);
+	CU_ASSERT_EQUAL(f[0].delivered_ps, 172004960ull);
+	scen_close(&sc);
+}
+
+/* A host dual-homed to two switches is not a path between them: traffic
+ * 1 -> 2 goes 1-4-6-5-2, never through host 0; host 0's own flow to host 2
+ * takes its direct link to switch 5 (two hops, the closed form). */
+static void test_multihomed_host_does_not_forward(void)
+{
+	struct scen sc;
+	size_t nf;
+	const char *files[] = { "topo.txt",
+				"7 3 6\n4 5 6\n0 4 100Gbps 1us 0\n0 5 100Gbps 1us 0\n"
+				"1 4 100Gbps 1us 0\n2 5 100Gbps 1us 0\n4 6 100Gbps 1us 0\n"
+				"5 6 100Gbps 1us 0\n",
+				NULL };
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		struct sim_opts o = { .seed_set = 1, .seed = seed };
+		CU_ASSERT_EQUAL_FATAL(scen_open(&sc,
+			"topology: {ns3: topo.txt}\n"
+			"workload:\n"
+			"  flows:\n"
+			"    - {src: 1, dst: 2, size: 10KB}\n"
+			"    - {src: 1, dst: 2, size: 10KB}\n"
+			"    - {src: 0, dst: 2, size: 10KB, start: 1ms}\n", files, &o), 0);
+		CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+		const struct net *net = sim_net(sc.sim);
+		/* Host 0 sends only its own 10 packets, all on port 1 (to switch 5). */
+		CU_ASSERT_EQUAL(net->nodes[0].ports[0].tx_pkts, 0);
+		CU_ASSERT_EQUAL(net->nodes[0].ports[1].tx_pkts, 10);
+		const struct sim_flow *f = sim_flows(sc.sim, &nf);
+		CU_ASSERT_EQUAL(f[2].delivered_ps, 2 * (SER_DATA + PROP) + 9 * SER_DATA);
+		CU_ASSERT_EQUAL(f[0].ideal_fct_ps, 4 * (SER_DATA + PROP) + 9 * SER_DATA +
+							   4 * (SER_ACK + PROP));
+		scen_close(&sc);
+	}
+}
+
 static const struct unit_test scenario_tests[] = {
 	{ "one_flow_two_hops_exact", test_one_flow_two_hops_exact },
 	{ "one_flow_three_hops_ns3_file_exact", test_one_flow_three_hops_ns3_file_exact },
@@ -578,6 +638,8 @@ static const struct unit_test scenario_tests[] = {
 	{ "coalesced_acks_with_spurious_rto_still_complete",
 	  test_coalesced_acks_with_spurious_rto_still_complete },
 	{ "no_rto_without_data_in_flight", test_no_rto_without_data_in_flight },
+	{ "nic_serves_classes_by_strict_priority", test_nic_serves_classes_by_strict_priority },
+	{ "multihomed_host_does_not_forward", test_multihomed_host_does_not_forward },
 	{ NULL, NULL },
 };
 

@@ -33,6 +33,7 @@ int topo_graph_init(struct topo_graph *g, uint32_t nnodes)
 		return NET_ERR_NOMEM;
 	g->nnodes = nnodes;
 	g->nhosts = nnodes;
+	g->hosts_forward = TOPO_FWD_AUTO;
 	return NET_OK;
 }
 

@@ -35,7 +35,13 @@ struct topo_graph {
 	struct topo_link *links;
 	uint32_t nlinks, cap;
 	char name[64];            /* builder or file, for summaries and traces */
+	/* Do hosts with several links forward others' traffic? Yes on
+	 * direct-connect fabrics (an accelerator's own links), no when hosts are
+	 * merely multi-homed to switches. TOPO_FWD_AUTO: only if the graph has
+	 * no switch. */
+	int hosts_forward;
 };
+enum { TOPO_FWD_NO = 0, TOPO_FWD_YES = 1, TOPO_FWD_AUTO = -1 };
 
 /* Parameters every builder may read; a builder validates what it uses. */
 struct topo_params {

@@ -9,15 +9,16 @@
 
 #include "net/trace.h"
 
+/* A NIC port's active QPs, one round-robin ring per traffic class. */
 struct tp_port {
-	struct tp_qp *cur;           /* next QP the round-robin looks at */
-	uint32_t nactive;
+	struct tp_qp *cur[NET_NPRIO];  /* next QP the round-robin looks at */
+	uint32_t nactive[NET_NPRIO];
 };
 
 #define TRACE_ON(tp, k, node) \
 	((tp)->net->trace && net_trace_want((tp)->net->trace, (k), (node), (tp)->eng->now_ps))
 
-static struct net_pkt *tp_pull(void *ctx, struct net_port *port, uint64_t *wake_ps);
+static struct net_pkt *tp_pull(void *ctx, struct net_port *port, int cls, uint64_t *wake_ps);
 static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p);
 static void rto_event(struct net_engine *eng, struct net_event *ev);
 
@@ -93,19 +94,20 @@ static void rr_add(struct tp *tp, struct tp_qp *qp)
 	if (qp->active)
 		return;
 	struct tp_port *tpp = port_of(tp, qp->port);
+	int c = qp->prio;
 	qp->active = 1;
-	if (!tpp->cur) {
+	if (!tpp->cur[c]) {
 		qp->rr_next = qp->rr_prev = qp;
-		tpp->cur = qp;
+		tpp->cur[c] = qp;
 	} else {
 		/* Join at the back of the ring: just before the current head. */
-		struct tp_qp *c = tpp->cur;
-		qp->rr_next = c;
-		qp->rr_prev = c->rr_prev;
-		c->rr_prev->rr_next = qp;
-		c->rr_prev = qp;
+		struct tp_qp *h = tpp->cur[c];
+		qp->rr_next = h;
+		qp->rr_prev = h->rr_prev;
+		h->rr_prev->rr_next = qp;
+		h->rr_prev = qp;
 	}
-	tpp->nactive++;
+	tpp->nactive[c]++;
 }
 
 static void rr_del(struct tp *tp, struct tp_qp *qp)
@@ -113,24 +115,26 @@ static void rr_del(struct tp *tp, struct tp_qp *qp)
 	if (!qp->active)
 		return;
 	struct tp_port *tpp = port_of(tp, qp->port);
+	int c = qp->prio;
 	qp->active = 0;
 	if (qp->rr_next == qp) {
-		tpp->cur = NULL;
+		tpp->cur[c] = NULL;
+		net_port_source(tp->net, qp->port, c, 0);
 	} else {
 		qp->rr_prev->rr_next = qp->rr_next;
 		qp->rr_next->rr_prev = qp->rr_prev;
-		if (tpp->cur == qp)
-			tpp->cur = qp->rr_next;
+		if (tpp->cur[c] == qp)
+			tpp->cur[c] = qp->rr_next;
 	}
 	qp->rr_next = qp->rr_prev = NULL;
-	tpp->nactive--;
+	tpp->nactive[c]--;
 }
 
 /* The QP has data to (re)send: make sure its port will pull it. */
 static void qp_wake(struct tp *tp, struct tp_qp *qp)
 {
 	rr_add(tp, qp);
-	net_port_kick(tp->net, qp->port);
+	net_port_source(tp->net, qp->port, qp->prio, 1);
 }
 
 /* (Re)arm qp's RTO for now + rto: unlink and append (deadlines stay sorted). */
@@ -229,15 +233,16 @@ static int window_blocked(const struct tp_qp *qp)
 	return qp->snd_nxt - qp->snd_una >= qp->cc.window_bytes;
 }
 
-/* The NIC port is free: serve the next eligible QP after the last one
- * served. QPs waiting on pacing report when they will be ready. */
-static struct net_pkt *tp_pull(void *ctx, struct net_port *port, uint64_t *wake_ps)
+/* The NIC port is free for class cls: serve the next eligible QP of that
+ * class after the last one served. QPs waiting on pacing report when they
+ * will be ready. */
+static struct net_pkt *tp_pull(void *ctx, struct net_port *port, int cls, uint64_t *wake_ps)
 {
 	struct tp *tp = ctx;
 	struct tp_port *tpp = port_of(tp, port);
 	uint64_t now = tp->eng->now_ps, earliest = NET_TIME_NEVER;
-	struct tp_qp *qp = tpp->cur;
-	for (uint32_t i = 0, n = tpp->nactive; i < n; i++, qp = qp->rr_next) {
+	struct tp_qp *qp = tpp->cur[cls];
+	for (uint32_t i = 0, n = tpp->nactive[cls]; i < n; i++, qp = qp->rr_next) {
 		if (window_blocked(qp))
 			continue;
 		if (qp->next_send_ps > now) {
@@ -248,7 +253,9 @@ static struct net_pkt *tp_pull(void *ctx, struct net_port *port, uint64_t *wake_
 		struct net_pkt *p = make_data(tp, qp, now);
 		if (!p)
 			break;
-		tpp->cur = qp->rr_next;
+		tpp->cur[cls] = qp->rr_next;
+		/* Everything sent: leave the ring (the class stays active in the
+		 * port until its ring is empty; rr_del says when). */
 		if (qp->snd_nxt >= qp->size_bytes)
 			rr_del(tp, qp);
 		return p;
