@@ -91,6 +91,7 @@ static int engine_err(struct sim *s, int rc)
 }
 
 const char *sim_errmsg(const struct sim *s) { return s->errmsg; }
+size_t sim_pending_matches(const struct sim *s) { return s->match_used; }
 uint64_t sim_now(const struct sim *s) { return s->eng.now_ps; }
 const struct net *sim_net(const struct sim *s) { return s->net; }
 const struct tp *sim_tp(const struct sim *s) { return s->tp; }
@@ -353,6 +354,29 @@ static struct match_ent *match_find(struct sim *s, uint32_t src, uint32_t dst, u
 	return m;
 }
 
+/* An entry with no waiting receive and no unmatched arrival is removed at
+ * once (backward-shift deletion keeps linear probing exact), so a session
+ * that uses a fresh tag per message does not grow the table. */
+static void match_remove_if_empty(struct sim *s, struct match_ent *m)
+{
+	if (m->head || m->arrived)
+		return;
+	uint32_t mask = s->match_cap - 1, i = (uint32_t)(m - s->match), j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!s->match[j].used)
+			break;
+		uint32_t home = match_hash(s->match[j].src, s->match[j].dst, s->match[j].tag) & mask;
+		/* Move j back into the hole unless its home lies in (i, j]. */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			s->match[i] = s->match[j];
+			i = j;
+		}
+	}
+	memset(&s->match[i], 0, sizeof(s->match[i]));
+	s->match_used--;
+}
+
 /* Fixed-size objects whose first member is their free-list link, handed
  * out from blocks of TIMER_BLOCK and recycled: no allocation per call. */
 static void *obj_get(struct sim *s, void **free_list, size_t size)
@@ -432,6 +456,7 @@ int sim_recv(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t
 		return seterr(s, NET_ERR_NOMEM, "sim_recv: out of memory");
 	if (m->arrived) {
 		m->arrived--;
+		match_remove_if_empty(s, m);
 		return cb ? sim_schedule(s, 0, cb, arg) : 0;
 	}
 	struct sim_recv_node *r = obj_get(s, &s->free_recv, sizeof(*r));
@@ -480,6 +505,7 @@ static void msg_event(void *arg, struct tp_qp *qp, enum tp_event ev)
 	sim_cb cb = r->cb;
 	void *cbarg = r->arg;
 	obj_put(&s->free_recv, r);
+	match_remove_if_empty(s, m);
 	if (cb)
 		cb(s, cbarg);
 }

@@ -59,6 +59,9 @@ int sim_recv(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t
 	     void *arg);
 int sim_schedule(struct sim *s, uint64_t delay_ps, sim_cb cb, void *arg);
 uint64_t sim_now(const struct sim *s);
+/* (src, dst, tag) keys with a receive still waiting or a delivered message
+ * not yet received: 0 at the end of a well-matched run. */
+size_t sim_pending_matches(const struct sim *s);
 /* Run until no event is left (or the stop flag): 0, or NET_ERR_STOPPED. */
 int sim_run(struct sim *s);
 int sim_run_until(struct sim *s, uint64_t until_ps);

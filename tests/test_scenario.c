@@ -10,6 +10,8 @@
 #include "tests/scenario.h"
 #include "tests/unit_main.h"
 
+#include <stdint.h>
+
 #include "net/net.h"
 
 #define SER_DATA 84960ull
@@ -620,6 +622,40 @@ static void test_multihomed_host_does_not_forward(void)
 	}
 }
 
+/* Receive matching under load: 300 messages with distinct tags; receives for
+ * even tags are posted before the sends, odd ones after everything arrived.
+ * Every callback fires once, with its own tag, and no key stays behind. */
+static int fired[300];
+static void count_fire(struct sim *s, void *arg)
+{
+	(void)s;
+	fired[(intptr_t)arg]++;
+}
+static void test_api_matching_many_tags_leaves_no_entries(void)
+{
+	struct scen sc;
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc,
+		"topology: {kind: switch, hosts: 3}\n"
+		"workload: {flows: [{src: 0, dst: 1, size: 1B}]}\n", NULL, NULL), 0);
+	struct sim *s = sc.sim;
+	memset(fired, 0, sizeof(fired));
+	for (intptr_t i = 0; i < 300; i += 2)
+		CU_ASSERT_EQUAL(sim_recv(s, (uint32_t)(i % 2), 2, 100, (uint64_t)i * 7919, count_fire,
+					 (void *)i), 0);
+	for (intptr_t i = 0; i < 300; i++)
+		CU_ASSERT_EQUAL(sim_send(s, (uint32_t)(i % 2), 2, 100, (uint64_t)i * 7919, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(sim_run(s), 0);
+	CU_ASSERT_EQUAL(sim_pending_matches(s), 150);   /* odd tags wait */
+	for (intptr_t i = 1; i < 300; i += 2)
+		CU_ASSERT_EQUAL(sim_recv(s, (uint32_t)(i % 2), 2, 100, (uint64_t)i * 7919, count_fire,
+					 (void *)i), 0);
+	CU_ASSERT_EQUAL(sim_run(s), 0);
+	for (int i = 0; i < 300; i++)
+		CU_ASSERT_EQUAL(fired[i], 1);
+	CU_ASSERT_EQUAL(sim_pending_matches(s), 0);
+	scen_close(&sc);
+}
+
 static const struct unit_test scenario_tests[] = {
 	{ "one_flow_two_hops_exact", test_one_flow_two_hops_exact },
 	{ "one_flow_three_hops_ns3_file_exact", test_one_flow_three_hops_ns3_file_exact },
@@ -640,6 +676,7 @@ static const struct unit_test scenario_tests[] = {
 	{ "no_rto_without_data_in_flight", test_no_rto_without_data_in_flight },
 	{ "nic_serves_classes_by_strict_priority", test_nic_serves_classes_by_strict_priority },
 	{ "multihomed_host_does_not_forward", test_multihomed_host_does_not_forward },
+	{ "api_matching_many_tags_leaves_no_entries", test_api_matching_many_tags_leaves_no_entries },
 	{ NULL, NULL },
 };
 
