@@ -56,7 +56,7 @@ for sc in switch64-a2a switch64-perm switch64-incast; do
 	best=""
 	i=0
 	while [ "$i" -lt "$reps" ]; do
-		"$PKTSIM" run "$out/$sc.yaml" --json >"$out/$sc.json"
+		"$PKTSIM" run "$out/$sc.yaml" --json --stats >"$out/$sc.json"
 		w=$(num "$out/$sc.json" wall_s)
 		if [ -z "$best" ] || awk "BEGIN { exit !($w < $best) }"; then
 			best=$w

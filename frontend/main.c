@@ -37,11 +37,13 @@ static const char usage_text[] =
 	"RDMA-style reliable transport.\n"
 	"\n"
 	"Commands:\n"
-	"  pktsim run EXP.yaml [--json] [--seed N] [--trace FILE]\n"
+	"  pktsim run EXP.yaml [--json [--stats]] [--seed N] [--trace FILE]\n"
 	"      Run the experiment file EXP.yaml and print its summary.\n"
 	"      --json        print the summary as one JSON object (stable keys:\n"
 	"                    sim_time_ns, events, wall_s, flows[], collectives[],\n"
-	"                    counters{}; every time also as integer *_ps)\n"
+	"                    counters{}; every time also as integer *_ps). Same\n"
+	"                    input and seed: byte-identical output but wall_s\n"
+	"      --stats       add machine measurements to the JSON (peak_rss_kb)\n"
 	"      --seed N      override the experiment's seed (ECMP salts, link loss)\n"
 	"      --trace FILE  write the packet trace (gzip + msgpack) to FILE,\n"
 	"                    overriding output.trace; filters come from the file\n"
@@ -82,13 +84,15 @@ static double wall_now(void)
 static int cmd_run(int argc, char **argv)
 {
 	const char *path = NULL, *trace = NULL;
-	int json = 0;
+	int json = 0, stats = 0;
 	struct sim_opts opts = { 0 };
 	char err[1024];
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--json")) {
 			json = 1;
+		} else if (!strcmp(a, "--stats")) {
+			stats = 1;
 		} else if (!strcmp(a, "--seed")) {
 			if (++i >= argc)
 				return usage_error("%s needs a value", a);
@@ -149,7 +153,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pktsim: %s\n", err);
 		status = 1;
 	}
-	struct fe_run_info ri = { .experiment = path, .wall_s = wall, .interrupted = interrupted };
+	struct fe_run_info ri = { .experiment = path, .wall_s = wall, .interrupted = interrupted,
+				  .stats = stats };
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		ri.peak_rss_kb = ru.ru_maxrss;

@@ -63,8 +63,13 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 	fprintf(out, ",\n  \"status\": \"%s\",\n  \"seed\": %llu,\n  ",
 		ri->interrupted ? "interrupted" : "complete", (unsigned long long)sim_seed(s));
 	json_time(out, "sim_time", eng->now_ps, 1);
-	fprintf(out, "\"events\": %llu, \"wall_s\": %.6f, \"peak_rss_kb\": %ld,\n",
-		(unsigned long long)eng->events, ri->wall_s, ri->peak_rss_kb);
+	fprintf(out, "\"events\": %llu, \"wall_s\": %.6f", (unsigned long long)eng->events,
+		ri->wall_s);
+	/* Only on request: the default output is byte-identical across runs
+	 * apart from wall_s. */
+	if (ri->stats)
+		fprintf(out, ", \"peak_rss_kb\": %ld", ri->peak_rss_kb);
+	fprintf(out, ",\n");
 	fprintf(out, "  \"topology\": {\"name\": ");
 	json_str(out, sim_topology_name(s));
 	fprintf(out, ", \"hosts\": %u, \"switches\": %u, \"links\": %u},\n", net->nhosts,

@@ -14,6 +14,7 @@ struct fe_run_info {
 	const char *experiment;
 	double wall_s;               /* the run loop only (not loading) */
 	long peak_rss_kb;            /* the process's peak resident set */
+	int stats;                   /* JSON: add machine measurements beyond wall_s */
 	int interrupted;
 	int conservation_ok;
 };
