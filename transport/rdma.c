@@ -4,6 +4,7 @@
  */
 #include "transport/rdma.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ struct tp_port {
 
 static struct net_pkt *tp_pull(void *ctx, struct net_port *port, int cls, uint64_t *wake_ps);
 static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p);
-static void rto_event(struct net_engine *eng, struct net_event *ev);
+static void rto_expired(struct net_tnode *n);
 
 int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out)
 {
@@ -50,7 +51,7 @@ int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out)
 		memcpy(tp->cc_cfg, cfg->cc_cfg, cfg->cc->cfg_size);
 	}
 	tp->cfg.cc_cfg = tp->cc_cfg;
-	net_event_init(&tp->rto_ev, rto_event, tp);
+	net_tlist_init(&tp->rto_list, tp->eng, cfg->rto_ps);
 	struct net_host_ops ops = { .rx = tp_rx, .pull = tp_pull };
 	net_set_host_ops(net, &ops, tp);
 	*out = tp;
@@ -69,7 +70,7 @@ void tp_destroy(struct tp *tp)
 {
 	if (!tp)
 		return;
-	net_event_cancel(tp->eng, &tp->rto_ev);
+	net_tlist_fini(&tp->rto_list);
 	for (uint32_t i = 0; i < tp->nqps; i++) {
 		struct tp_qp *qp = tp->qps[i];
 		if (qp->done_ps == NET_TIME_NEVER && tp->cfg.cc->release)
@@ -137,43 +138,14 @@ static void qp_wake(struct tp *tp, struct tp_qp *qp)
 	net_port_source(tp->net, qp->port, qp->prio, 1);
 }
 
-/* (Re)arm qp's RTO for now + rto: unlink and append (deadlines stay sorted). */
-static void rto_disarm(struct tp *tp, struct tp_qp *qp)
-{
-	if (qp->rto_deadline_ps == NET_TIME_NEVER)
-		return;
-	if (qp->rto_prev)
-		qp->rto_prev->rto_next = qp->rto_next;
-	else
-		tp->rto_head = qp->rto_next;
-	if (qp->rto_next)
-		qp->rto_next->rto_prev = qp->rto_prev;
-	else
-		tp->rto_tail = qp->rto_prev;
-	qp->rto_next = qp->rto_prev = NULL;
-	qp->rto_deadline_ps = NET_TIME_NEVER;
-	/* No timer left: a stale event must not outlive the traffic (it would
-	 * stretch the run's end time). */
-	if (!tp->rto_head)
-		net_event_cancel(tp->eng, &tp->rto_ev);
-}
-
 static void rto_arm(struct tp *tp, struct tp_qp *qp)
 {
-	rto_disarm(tp, qp);
-	uint64_t now = tp->eng->now_ps;
-	qp->rto_deadline_ps = tp->cfg.rto_ps < NET_TIME_NEVER - now ? now + tp->cfg.rto_ps
-								    : NET_TIME_NEVER - 1;
-	qp->rto_prev = tp->rto_tail;
-	if (tp->rto_tail)
-		tp->rto_tail->rto_next = qp;
-	else
-		tp->rto_head = qp;
-	tp->rto_tail = qp;
-	/* The event may sit at an older head's deadline; it re-arms when it
-	 * fires, so it only needs scheduling when idle. */
-	if (!net_event_pending(&tp->rto_ev))
-		net_event_schedule(tp->eng, &tp->rto_ev, qp->rto_deadline_ps);
+	net_tlist_arm(&tp->rto_list, &qp->rto);
+}
+
+static void rto_disarm(struct tp *tp, struct tp_qp *qp)
+{
+	net_tlist_disarm(&tp->rto_list, &qp->rto);
 }
 
 static uint64_t pace_ps(const struct tp *tp, const struct tp_qp *qp, uint32_t wire)
@@ -223,7 +195,7 @@ static struct net_pkt *make_data(struct tp *tp, struct tp_qp *qp, uint64_t now)
 	tp->ctr.data_pkts++;
 	if (tp->cfg.cc->on_send)
 		tp->cfg.cc->on_send(&qp->cc, p->wire_bytes);
-	if (qp->rto_deadline_ps == NET_TIME_NEVER)
+	if (!net_tnode_armed(&qp->rto))
 		rto_arm(tp, qp);
 	return p;
 }
@@ -415,25 +387,17 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 	net_pkt_free(&tp->net->pool, p);
 }
 
-static void rto_event(struct net_engine *eng, struct net_event *ev)
+static void rto_expired(struct net_tnode *n)
 {
-	struct tp *tp = ev->arg;
-	uint64_t now = eng->now_ps;
-	struct tp_qp *qp;
-	while ((qp = tp->rto_head) && qp->rto_deadline_ps <= now) {
-		rto_disarm(tp, qp);
-		if (qp->done_ps != NET_TIME_NEVER || qp->snd_una >= qp->size_bytes)
-			continue;
-		tp->ctr.rto_fires++;
-		if (tp->cfg.cc->on_rto)
-			tp->cfg.cc->on_rto(&qp->cc);
-		rto_arm(tp, qp);
-		go_back(tp, qp);
-	}
-	/* Unconditionally: re-arming a QP inside the loop may have put the event
-	 * at that QP's new deadline, later than an older one still queued. */
-	if (tp->rto_head)
-		net_event_schedule(eng, &tp->rto_ev, tp->rto_head->rto_deadline_ps);
+	struct tp_qp *qp = (struct tp_qp *)((char *)n - offsetof(struct tp_qp, rto));
+	struct tp *tp = qp->tp;
+	if (qp->done_ps != NET_TIME_NEVER || qp->snd_una >= qp->size_bytes)
+		return;
+	tp->ctr.rto_fires++;
+	if (tp->cfg.cc->on_rto)
+		tp->cfg.cc->on_rto(&qp->cc);
+	rto_arm(tp, qp);
+	go_back(tp, qp);
 }
 
 int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t prio,
@@ -500,7 +464,7 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	qp->port = net_route(net, &net->nodes[src], dst, qp->hash);
 	qp->cb = cb;
 	qp->cb_arg = arg;
-	qp->rto_deadline_ps = NET_TIME_NEVER;
+	net_tnode_init(&qp->rto, rto_expired);
 	net_rng_init(&qp->rng, tp->cfg.seed, (3ull << 40) | qp->id);
 	qp->cc.line_rate_bps = qp->port->rate_bps;
 	qp->cc.rate_bps = qp->port->rate_bps;

@@ -23,6 +23,7 @@
 
 #include "cc/cc.h"
 #include "net/net.h"
+#include "net/tlist.h"
 
 struct tp_cfg {
 	uint32_t mtu_bytes;          /* payload per data packet */
@@ -59,8 +60,7 @@ struct tp_qp {
 	uint64_t next_send_ps;
 	struct net_port *port;       /* first hop */
 	struct tp_qp *rr_next, *rr_prev;
-	struct tp_qp *rto_next, *rto_prev; /* in the transport's RTO FIFO */
-	uint64_t rto_deadline_ps;    /* NET_TIME_NEVER when not armed */
+	struct net_tnode rto;        /* in the transport's RTO list */
 	uint64_t retx_pkts;
 	uint64_t data_pkts;
 	/* receiver */
@@ -100,11 +100,9 @@ struct tp {
 	uint16_t *next_sport;        /* [nnodes]: per source host */
 	struct tp_counters ctr;
 	int failed;                  /* out of memory in the data path */
-	/* Every QP's RTO has the same length, so re-arming always moves a QP to
-	 * the back: a FIFO ordered by deadline, with one engine event for its
-	 * head, costs O(1) per ACK instead of a heap operation. */
-	struct tp_qp *rto_head, *rto_tail;
-	struct net_event rto_ev;
+	/* Every QP's RTO has the same length: one same-period list (O(1) per
+	 * ACK, one heap entry) instead of a heap operation per ACK. */
+	struct net_tlist rto_list;
 };
 
 int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out);
