@@ -74,6 +74,36 @@ int cc_registry_check(char *err, size_t errlen)
 	return cc_ops_check(registry, NREG, err, errlen);
 }
 
+int cc_config_build(const struct cc_ops *ops, void *cfg, const char *const *names,
+		    const char *const *values, size_t n, int *bad, char *err, size_t errlen)
+{
+	*bad = -1;
+	if (ops->cfg_size)
+		ops->defaults(cfg);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], "preset"))
+			continue;
+		*bad = (int)i;
+		if (!ops->preset) {
+			snprintf(err, errlen, "%s has no presets", ops->name);
+			return -1;
+		}
+		if (ops->preset(cfg, values[i], err, errlen))
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], "preset"))
+			continue;
+		*bad = (int)i;
+		if (cc_param_set(ops, cfg, names[i], values[i], err, errlen))
+			return -1;
+	}
+	*bad = -1;
+	if (ops->check && ops->check(cfg, err, errlen))
+		return -1;
+	return 0;
+}
+
 int cc_param_set(const struct cc_ops *ops, void *cfg, const char *name, const char *value,
 		 char *err, size_t errlen)
 {

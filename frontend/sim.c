@@ -166,23 +166,32 @@ static int setup_cc(struct sim *s, const struct fe_experiment *e, const struct c
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		cc->defaults(s->cc_cfg);
 	}
-	for (size_t i = 0; i < e->ncc_params; i++) {
-		char msg[400];
-		if (cc_param_set(cc, s->cc_cfg, e->cc_params[i].key, e->cc_params[i].value, msg,
-				 sizeof(msg))) {
-			snprintf(err, errlen, "%s:%d: fabric.cc.%s: %s", e->path, e->cc_params[i].line,
-				 e->cc_params[i].key, msg);
-			return -1;
-		}
+	size_t n = e->ncc_params;
+	const char **names = calloc(n + 1, sizeof(*names));
+	const char **values = calloc(n + 1, sizeof(*values));
+	if (!names || !values) {
+		free(names);
+		free(values);
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-	if (cc->check) {
-		char msg[400];
-		if (cc->check(s->cc_cfg, msg, sizeof(msg))) {
+	for (size_t i = 0; i < n; i++) {
+		names[i] = e->cc_params[i].key;
+		values[i] = e->cc_params[i].value;
+	}
+	char msg[400];
+	int bad;
+	int rc = cc_config_build(cc, s->cc_cfg, names, values, n, &bad, msg, sizeof(msg));
+	free(names);
+	free(values);
+	if (rc) {
+		if (bad >= 0)
+			snprintf(err, errlen, "%s:%d: fabric.cc.%s: %s", e->path, e->cc_params[bad].line,
+				 e->cc_params[bad].key, msg);
+		else
 			snprintf(err, errlen, "%s:%d: fabric.cc: %s", e->path, e->cc_line, msg);
-			return -1;
-		}
+		return -1;
 	}
 	*out = cc;
 	return 0;

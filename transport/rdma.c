@@ -51,6 +51,20 @@ int tp_create(struct net *net, const struct tp_cfg *cfg, struct tp **out)
 		memcpy(tp->cc_cfg, cfg->cc_cfg, cfg->cc->cfg_size);
 	}
 	tp->cfg.cc_cfg = tp->cc_cfg;
+	if (cfg->cc->shared_size) {
+		tp->cc_shared = calloc(1, cfg->cc->shared_size);
+		if (!tp->cc_shared)
+			goto nomem;
+		if (cfg->cc->shared_init &&
+		    cfg->cc->shared_init(tp->cc_shared, tp->cc_cfg, net->eng) != 0) {
+			free(tp->cc_shared);
+			free(tp->cc_cfg);
+			free(tp->ports);
+			free(tp->next_sport);
+			free(tp);
+			return NET_ERR_INVAL;
+		}
+	}
 	net_tlist_init(&tp->rto_list, tp->eng, cfg->rto_ps);
 	struct net_host_ops ops = { .rx = tp_rx, .pull = tp_pull };
 	net_set_host_ops(net, &ops, tp);
@@ -60,6 +74,7 @@ nomem:
 	if (tp) {
 		free(tp->ports);
 		free(tp->next_sport);
+		free(tp->cc_cfg);
 		free(tp);
 	}
 	net_seterr(net->eng, "out of memory creating the transport");
@@ -78,6 +93,9 @@ void tp_destroy(struct tp *tp)
 		free(qp->cc.priv);
 		free(qp);
 	}
+	if (tp->cc_shared && tp->cfg.cc->shared_fini)
+		tp->cfg.cc->shared_fini(tp->cc_shared);
+	free(tp->cc_shared);
 	free(tp->qps);
 	free(tp->ports);
 	free(tp->next_sport);
@@ -155,6 +173,21 @@ static uint64_t pace_ps(const struct tp *tp, const struct tp_qp *qp, uint32_t wi
 	return net_ser_ps((uint64_t)wire + tp->net->cfg.wire_overhead_bytes, qp->cc.rate_bps);
 }
 
+/* The CC changed the rate: the next packet leaves one new-rate gap after the
+ * last one started (not after the old gap), as the HPCC ns-3 code does. */
+static void rate_changed(struct cc_flow *f)
+{
+	struct tp_qp *qp = f->owner;
+	struct tp *tp = qp->tp;
+	if (qp->data_pkts == 0 || qp->done_ps != NET_TIME_NEVER)
+		return;
+	uint64_t next = qp->last_tx_ps + pace_ps(tp, qp, qp->last_wire);
+	uint64_t now = tp->eng->now_ps;
+	qp->next_send_ps = next > now ? next : now;
+	if (qp->active)
+		net_port_source(tp->net, qp->port, qp->prio, 1);
+}
+
 static struct net_pkt *make_data(struct tp *tp, struct tp_qp *qp, uint64_t now)
 {
 	struct net_pkt *p = net_pkt_alloc(&tp->net->pool);
@@ -190,7 +223,16 @@ static struct net_pkt *make_data(struct tp *tp, struct tp_qp *qp, uint64_t now)
 	if (qp->snd_nxt > qp->snd_max)
 		qp->snd_max = qp->snd_nxt;
 	qp->data_pkts++;
+	qp->last_tx_ps = now;
+	qp->last_wire = p->wire_bytes;
 	qp->next_send_ps = now + pace_ps(tp, qp, p->wire_bytes);
+	/* One RTT sample at a time, never on a retransmission (Karn). */
+	if (!qp->rtt_sent_ps && !(p->flags & NET_PKT_F_RETX)) {
+		qp->rtt_seq = qp->snd_nxt;
+		qp->rtt_sent_ps = now ? now : 1;
+	}
+	qp->cc.tx_bytes += p->wire_bytes;
+	qp->cc.tx_pkts++;
 	tp->ctr.packets_sent++;
 	tp->ctr.data_pkts++;
 	if (tp->cfg.cc->on_send)
@@ -269,6 +311,14 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 {
 	uint32_t rcv_psn = (uint32_t)((qp->rcv_nxt + tp->cfg.mtu_bytes - 1) / tp->cfg.mtu_bytes);
 	uint8_t ece = (p->flags & NET_PKT_F_CE) ? NET_PKT_F_ECE : 0;
+	/* NP: a CNP for a CE-marked arrival, at most one per cnp_interval. */
+	if (ece && (tp->cfg.cc->flags & CC_F_NEEDS_CNP) &&
+	    (qp->last_cnp_ps == NET_TIME_NEVER || now - qp->last_cnp_ps >= qp->cc.cnp_interval_ps)) {
+		qp->last_cnp_ps = now;
+		send_ctrl(tp, qp, NET_PKT_CNP, 0, 0);
+		if (TRACE_ON(tp, NET_TR_CNP, qp->dst))
+			net_trace_pkt(tp->net->trace, NET_TR_CNP, now, qp->dst, UINT32_MAX, p, 0, 0);
+	}
 	if (p->psn == rcv_psn && qp->rcv_nxt < qp->size_bytes) {
 		qp->rcv_nxt += p->payload_bytes;
 		tp->ctr.bytes_delivered += p->payload_bytes;
@@ -329,6 +379,12 @@ static void ack_to(struct tp *tp, struct tp_qp *qp, uint32_t psn, int ece, uint6
 	struct cc_ack_info ai = { .acked_bytes = acked - qp->snd_una, .ecn_echo = ece };
 	int was_blocked = window_blocked(qp);
 	qp->snd_una = acked;
+	if (qp->rtt_sent_ps && acked >= qp->rtt_seq) {
+		qp->cc.rtt_ps = now - qp->rtt_sent_ps;
+		qp->cc.rtt_samples++;
+		ai.rtt_ps = qp->cc.rtt_ps;
+		qp->rtt_sent_ps = 0;
+	}
 	if (qp->snd_nxt < acked)
 		qp->snd_nxt = acked;
 	if (tp->cfg.cc->on_ack)
@@ -351,6 +407,7 @@ static void go_back(struct tp *tp, struct tp_qp *qp)
 {
 	if (qp->snd_nxt > qp->snd_una) {
 		qp->snd_nxt = qp->snd_una;
+		qp->rtt_sent_ps = 0;   /* Karn: no sample across a retransmission */
 		qp_wake(tp, qp);
 	}
 }
@@ -366,9 +423,12 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 			rx_data(tp, qp, p, now);
 			break;
 		case NET_PKT_ACK:
+			qp->cc.acks++;
+			qp->cc.ecn_echoes += !!(p->flags & NET_PKT_F_ECE);
 			ack_to(tp, qp, p->psn, !!(p->flags & NET_PKT_F_ECE), now);
 			break;
 		case NET_PKT_NACK:
+			qp->cc.nacks++;
 			ack_to(tp, qp, p->psn, !!(p->flags & NET_PKT_F_ECE), now);
 			if (qp->done_ps == NET_TIME_NEVER) {
 				if (tp->cfg.cc->on_nack)
@@ -377,6 +437,7 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 			}
 			break;
 		case NET_PKT_CNP:
+			qp->cc.cnps++;
 			if (qp->done_ps == NET_TIME_NEVER && tp->cfg.cc->on_cnp)
 				tp->cfg.cc->on_cnp(&qp->cc);
 			break;
@@ -394,6 +455,7 @@ static void rto_expired(struct net_tnode *n)
 	if (qp->done_ps != NET_TIME_NEVER || qp->snd_una >= qp->size_bytes)
 		return;
 	tp->ctr.rto_fires++;
+	qp->cc.rtos++;
 	if (tp->cfg.cc->on_rto)
 		tp->cfg.cc->on_rto(&qp->cc);
 	rto_arm(tp, qp);
@@ -474,6 +536,9 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	qp->cc.eng = tp->eng;
 	qp->cc.rng = &qp->rng;
 	qp->cc.cfg = tp->cc_cfg;
+	qp->cc.shared = tp->cc_shared;
+	qp->cc.owner = qp;
+	qp->last_cnp_ps = NET_TIME_NEVER;
 	tp->qps[tp->nqps++] = qp;
 	uint64_t d1, f1;
 	struct tp_qp probe = *qp;
@@ -481,8 +546,10 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	if (tp_ideal(tp, &probe, &d1, &f1) == 0)
 		qp->cc.base_rtt_ps = f1;
 	cc->init(&qp->cc);
-	if (qp->cc.rate_bps > qp->cc.line_rate_bps)
+	if (qp->cc.rate_bps > qp->cc.line_rate_bps || qp->cc.rate_bps == 0)
 		qp->cc.rate_bps = qp->cc.line_rate_bps;
+	/* Only now: init's own rate choice is not a change to re-pace. */
+	qp->cc.rate_notify = rate_changed;
 	if (TRACE_ON(tp, NET_TR_MSG_START, src))
 		net_trace_msg(net->trace, NET_TR_MSG_START, now, src, qp->id, src, dst, bytes);
 	if (out)

@@ -63,11 +63,16 @@ struct tp_qp {
 	struct net_tnode rto;        /* in the transport's RTO list */
 	uint64_t retx_pkts;
 	uint64_t data_pkts;
+	uint64_t last_tx_ps;         /* start of the last data packet sent */
+	uint32_t last_wire;          /* its wire size (re-pacing on a rate change) */
+	uint64_t rtt_seq;            /* RTT sample: acked past this byte ... */
+	uint64_t rtt_sent_ps;        /* ... measures from this send (0: none running) */
 	/* receiver */
 	uint64_t rcv_nxt;
 	uint32_t unacked;
 	uint32_t last_nack_psn;
 	uint64_t last_nack_ps;
+	uint64_t last_cnp_ps;        /* NP: last CNP sent, NET_TIME_NEVER if none */
 	/* congestion control */
 	struct cc_flow cc;
 	struct net_rng rng;
@@ -94,6 +99,7 @@ struct tp {
 	struct net_engine *eng;
 	struct tp_cfg cfg;
 	void *cc_cfg;
+	void *cc_shared;             /* the algorithm's per-simulation state */
 	struct tp_qp **qps;
 	uint32_t nqps, cap_qps;
 	struct tp_port *ports;       /* [net->nports] */
