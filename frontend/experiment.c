@@ -292,6 +292,15 @@ static const struct field priority_fields[] = {
 	{ .key = NULL },
 };
 
+static const struct field ecn_fields[] = {
+	NUM(EXP, "kmin", F_SIZE, ecn_kmin_bytes, 1, UINT64_MAX),
+	NUM(EXP, "kmax", F_SIZE, ecn_kmax_bytes, 1, UINT64_MAX),
+	OTHER("pmax"),
+	OTHER("mark"),
+	OTHER("enabled"),
+	{ .key = NULL },
+};
+
 static const struct field fabric_fields[] = {
 	NUM(EXP, "mtu", F_SIZE, mtu_bytes, 64, 65536),
 	SUBMAP("headers", header_fields),
@@ -302,6 +311,7 @@ static const struct field fabric_fields[] = {
 	NUM(EXP, "rto", F_TIME, rto_ps, 1, 1000 * NET_PS_PER_S),
 	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, 1000 * NET_PS_PER_S),
 	SUBMAP("priority", priority_fields),
+	SUBMAP("ecn", ecn_fields),
 	OTHER("cc"),
 	{ .key = NULL },
 };
@@ -558,6 +568,66 @@ static int load_topology(struct ctx *c, const yaml_node_t *root)
 	return 0;
 }
 
+/* true/false (also yes/no, on/off). */
+static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out)
+{
+	const char *s = scalar(c, n, key);
+	if (!s)
+		return -1;
+	if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on"))
+		*out = 1;
+	else if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off"))
+		*out = 0;
+	else
+		return fail(c, n, key, "expected true or false, found \"%s\"", s);
+	return 0;
+}
+
+/* ecn: {enabled, kmin, kmax, pmax, mark}; the numeric keys are read by the
+ * field table, the rest here. Kmin and Kmax are given together or not at all
+ * (then both scale with each port's rate). */
+static int load_ecn(struct ctx *c, const yaml_node_t *fabric)
+{
+	struct fe_experiment *exp = c->exp;
+	yaml_node_t *n = fabric ? map_get(c, fabric, "ecn", NULL) : NULL;
+	yaml_node_t *v;
+	if (!n)
+		return 0;
+	exp->ecn_line = node_line(n);
+	if ((v = map_get(c, n, "enabled", NULL)) && get_bool(c, v, "fabric.ecn.enabled", &exp->ecn_enabled) < 0)
+		return -1;
+	if ((v = map_get(c, n, "pmax", NULL))) {
+		const char *s = scalar(c, v, "fabric.ecn.pmax");
+		char msg[200];
+		if (!s)
+			return -1;
+		if (net_parse_double(s, &exp->ecn_pmax, msg, sizeof(msg)) < 0)
+			return fail(c, v, "fabric.ecn.pmax", "%s", msg);
+		if (!(exp->ecn_pmax >= 0 && exp->ecn_pmax <= 1))
+			return fail(c, v, "fabric.ecn.pmax", "must be in [0, 1] (got \"%s\")", s);
+	}
+	if ((v = map_get(c, n, "mark", NULL))) {
+		const char *s = scalar(c, v, "fabric.ecn.mark");
+		if (!s)
+			return -1;
+		if (!strcmp(s, "enqueue"))
+			exp->ecn_mark_enqueue = 1;
+		else if (!strcmp(s, "dequeue"))
+			exp->ecn_mark_enqueue = 0;
+		else
+			return fail(c, v, "fabric.ecn.mark", "expected enqueue or dequeue, found \"%s\"", s);
+	}
+	yaml_node_t *kmin = map_get(c, n, "kmin", NULL), *kmax = map_get(c, n, "kmax", NULL);
+	if (!kmin != !kmax)
+		return fail(c, n, "fabric.ecn", "give kmin and kmax together (or neither: both "
+			    "then scale with link rate)");
+	if (kmin && exp->ecn_kmin_bytes > exp->ecn_kmax_bytes)
+		return fail(c, kmin, "fabric.ecn.kmin", "kmin (%llu bytes) is above kmax (%llu bytes)",
+			    (unsigned long long)exp->ecn_kmin_bytes,
+			    (unsigned long long)exp->ecn_kmax_bytes);
+	return 0;
+}
+
 /* cc: NAME, or {algorithm: NAME, param: value...}. Parameters are kept raw
  * with their lines: the CC registry knows their names and ranges, this
  * loader does not. */
@@ -807,7 +877,8 @@ static int load_root(struct ctx *c, const yaml_node_t *root)
 		return fail(c, root, NULL, "expected a map with topology, fabric, workload at the "
 			    "top level, found %s", type_name(root));
 	if (parse_map(c, root, "", root_fields, c->exp) < 0 || load_topology(c, root) < 0 ||
-	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 || load_workload(c, root) < 0 ||
+	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 ||
+	    load_ecn(c, map_get(c, root, "fabric", NULL)) < 0 || load_workload(c, root) < 0 ||
 	    load_output(c, root) < 0)
 		return -1;
 	return 0;
@@ -832,6 +903,8 @@ static void set_defaults(struct fe_experiment *exp)
 	exp->nack_interval_ps = 500 * NET_PS_PER_US;
 	exp->data_prio = 3;
 	exp->ack_prio = 7;
+	exp->ecn_enabled = 1;
+	exp->ecn_pmax = 0.2;
 	snprintf(exp->cc, sizeof(exp->cc), "none");
 	exp->trace.kinds = NET_TR_ALL;
 	exp->trace.end_ps = NET_TIME_NEVER;

@@ -65,6 +65,13 @@ struct fe_experiment {
 	uint64_t nack_interval_ps;/* min gap between NACKs for one PSN, default 500 us */
 	uint8_t data_prio;        /* default class 3 */
 	uint8_t ack_prio;         /* default class 7 */
+	/* ECN (RED marking at switch egress queues) */
+	int ecn_enabled;          /* default 1 */
+	int ecn_mark_enqueue;     /* 0: mark at dequeue (default), 1: at enqueue */
+	uint64_t ecn_kmin_bytes;  /* 0 (default): 100 KB x port rate / 25 Gb/s */
+	uint64_t ecn_kmax_bytes;  /* 0 (default): 400 KB x port rate / 25 Gb/s */
+	double ecn_pmax;          /* default 0.2 */
+	int ecn_line;
 	char cc[32];              /* default "none" */
 	struct fe_kv *cc_params;  /* other keys of the cc map, raw */
 	size_t ncc_params;

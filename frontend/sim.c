@@ -249,7 +249,10 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 	if (build_topology(s, e, &g, err, errlen))
 		goto fail;
 	struct net_cfg nc = { .seed = s->seed, .buffer_bytes = e->buffer_bytes,
-			      .wire_overhead_bytes = e->wire_overhead_bytes };
+			      .wire_overhead_bytes = e->wire_overhead_bytes,
+			      .ecn = { .enabled = e->ecn_enabled, .at_enqueue = e->ecn_mark_enqueue,
+				       .kmin_bytes = e->ecn_kmin_bytes,
+				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax } };
 	if (net_create(&s->eng, &nc, &g, &s->net)) {
 		snprintf(err, errlen, "%s: topology: %s", e->path, s->eng.errmsg);
 		goto fail;

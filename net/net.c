@@ -104,6 +104,17 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 			p->ps_per_byte = (8 * NET_PS_PER_S) % lk->rate_bps ? 0 : 8 * NET_PS_PER_S / lk->rate_bps;
 			p->error_rate = lk->error_rate;
 			net_rng_init(&p->rng, cfg->seed, (2ull << 40) | ((uint64_t)l << 1) | (uint64_t)d);
+			net_rng_init(&p->ecn_rng, cfg->seed, (4ull << 40) | ((uint64_t)l << 1) | (uint64_t)d);
+			if (cfg->ecn.enabled && p->node->kind == NET_SWITCH) {
+				p->ecn_on = 1;
+				p->ecn_pmax = cfg->ecn.pmax;
+				/* 100 KB / 400 KB per 25 Gb/s, in bytes: rate / 250,000
+				 * and rate / 62,500. */
+				p->ecn_kmin_bytes = cfg->ecn.kmin_bytes ? cfg->ecn.kmin_bytes
+									: lk->rate_bps / 250000;
+				p->ecn_kmax_bytes = cfg->ecn.kmax_bytes ? cfg->ecn.kmax_bytes
+									: lk->rate_bps / 62500;
+			}
 			net_event_init(&p->tx_ev, port_tx_event, p);
 			net_event_init(&p->arr_ev, port_arrive_event, p);
 		}
@@ -188,6 +199,22 @@ uint64_t net_in_flight(const struct net *net)
 			n++;
 	}
 	return n;
+}
+
+/* RED at a switch egress for a data packet seeing q bytes in its class. */
+static void ecn_maybe_mark(struct net *net, struct net_port *port, struct net_pkt *p, uint64_t q)
+{
+	if (!port->ecn_on || p->type != NET_PKT_DATA || !(p->flags & NET_PKT_F_ECT) ||
+	    (p->flags & NET_PKT_F_CE))
+		return;
+	double pr = net_red_prob(q, port->ecn_kmin_bytes, port->ecn_kmax_bytes, port->ecn_pmax);
+	if (pr <= 0.0 || (pr < 1.0 && net_rng_uniform(&port->ecn_rng) >= pr))
+		return;
+	p->flags |= NET_PKT_F_CE;
+	net->ctr.ecn_marks++;
+	if (TRACE_ON(net, NET_TR_ECN, port->node->id, net->eng->now_ps))
+		net_trace_pkt(net->trace, NET_TR_ECN, net->eng->now_ps, port->node->id, port->index, p,
+			      q, 0);
 }
 
 static void drop(struct net *net, struct net_node *node, uint32_t port, struct net_pkt *p,
@@ -296,6 +323,9 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	if (from_q && p->in_port != NET_PORT_LOCAL) {
 		node->buf_used -= p->wire_bytes;
 		node->ports[p->in_port].in_bytes[p->prio] -= p->wire_bytes;
+		/* Dequeue marking sees the bytes left behind the departing packet. */
+		if (!net->cfg.ecn.at_enqueue)
+			ecn_maybe_mark(net, port, p, port->q[p->prio].bytes);
 	}
 	if (TRACE_ON(net, NET_TR_TX, node->id, now))
 		net_trace_pkt(net->trace, NET_TR_TX, now, node->id, port->index, p,
@@ -409,6 +439,9 @@ static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p
 		node->buf_max = node->buf_used;
 	in->in_bytes[p->prio] += p->wire_bytes;
 	p->in_port = (uint16_t)in->index;
+	/* Enqueue marking sees the bytes already queued ahead of the packet. */
+	if (net->cfg.ecn.at_enqueue)
+		ecn_maybe_mark(net, out, p, out->q[p->prio].bytes);
 	port_enqueue(net, out, p, p->prio);
 }
 

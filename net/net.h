@@ -70,6 +70,11 @@ struct net_port {
 	struct net_event arr_ev;     /* head of the pipe arrives */
 	double error_rate;
 	struct net_rng rng;          /* this link direction's loss stream */
+	/* ECN at this egress (switch ports only): RED over each class's queue */
+	uint8_t ecn_on;
+	uint64_t ecn_kmin_bytes, ecn_kmax_bytes;
+	double ecn_pmax;
+	struct net_rng ecn_rng;
 
 	struct net_node *node;
 	struct net_port *peer;       /* the port at the other end */
@@ -129,7 +134,32 @@ struct net_host_ops {
 	struct net_pkt *(*pull)(void *ctx, struct net_port *port, int cls, uint64_t *wake_ps);
 };
 
+/* ECN marking (RED, the switch as congestion point). Thresholds of 0 mean
+ * "scale with the port's rate": Kmin = 100 KB and Kmax = 400 KB per 25 Gb/s
+ * (KB = 1000 bytes), the values used in production RoCE fabrics. */
+struct net_ecn_cfg {
+	int enabled;
+	int at_enqueue;              /* 0: mark at dequeue (the HPCC ns-3 choice) */
+	uint64_t kmin_bytes, kmax_bytes;
+	double pmax;
+};
+
+/* RED marking probability for a queue of q bytes: 0 up to Kmin, rising
+ * linearly to Pmax at Kmax, 1 above Kmax:
+ *     p(q) = 0                                  q <= Kmin
+ *          = Pmax (q - Kmin) / (Kmax - Kmin)    Kmin < q <= Kmax
+ *          = 1                                  q > Kmax            */
+static inline double net_red_prob(uint64_t q, uint64_t kmin, uint64_t kmax, double pmax)
+{
+	if (q <= kmin)
+		return 0.0;
+	if (q > kmax)
+		return 1.0;
+	return pmax * (double)(q - kmin) / (double)(kmax - kmin);
+}
+
 struct net_cfg {
+	struct net_ecn_cfg ecn;
 	uint64_t seed;
 	uint64_t buffer_bytes;       /* per switch shared buffer */
 	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */

@@ -521,7 +521,7 @@ static void test_unknown_key_names_it_and_lists_valid_keys(void)
 		     "  bufer: 1MB\n"
 		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
 		     4, "fabric.bufer: unknown key (valid keys in fabric: mtu, headers, buffer, "
-		     "ack_every, rto, nack_interval, priority, cc)");
+		     "ack_every, rto, nack_interval, priority, ecn, cc)");
 	expect_error("sed: 1\n", 1, "sed: unknown key (valid keys at the top level: seed, "
 		     "topology, fabric, workload, output)");
 	expect_error("topology: {kind: switch, hosts: 2}\n"
@@ -725,8 +725,69 @@ static void test_free_is_null_safe_and_idempotent(void)
 	CU_ASSERT(exp_is_zero(&exp));
 }
 
+static void test_ecn_defaults_and_values(void)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+	/* Defaults: on, dequeue marking, thresholds scaled by rate (0), Pmax 0.2. */
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+				   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.ecn_enabled, 1);
+	CU_ASSERT_EQUAL(exp.ecn_mark_enqueue, 0);
+	CU_ASSERT_EQUAL(exp.ecn_kmin_bytes, 0);
+	CU_ASSERT_EQUAL(exp.ecn_kmax_bytes, 0);
+	CU_ASSERT_DOUBLE_EQUAL(exp.ecn_pmax, 0.2, 0);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+				   "fabric: {ecn: {kmin: 50KB, kmax: 200KB, pmax: 0.5, mark: enqueue}}\n"
+				   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.ecn_kmin_bytes, 50000);
+	CU_ASSERT_EQUAL(exp.ecn_kmax_bytes, 200000);
+	CU_ASSERT_DOUBLE_EQUAL(exp.ecn_pmax, 0.5, 0);
+	CU_ASSERT_EQUAL(exp.ecn_mark_enqueue, 1);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+				   "fabric: {ecn: {enabled: false}}\n"
+				   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.ecn_enabled, 0);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+}
+
+static void test_ecn_errors(void)
+{
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {kmin: 400KB, kmax: 100KB}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.kmin: kmin (400000 bytes) is above kmax (100000 bytes)");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {pmax: 1.5}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.pmax: must be in [0, 1]");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {pmax: -0.1}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.pmax: must be in [0, 1]");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {kmin: 100KB}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn: give kmin and kmax together");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {mark: sometimes}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.mark: expected enqueue or dequeue");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {enabled: maybe}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.enabled: expected true or false");
+}
+
 static const struct unit_test load_tests[] = {
 	{ "test_design_example_loads_with_defaults", test_design_example_loads_with_defaults },
+	{ "test_ecn_defaults_and_values", test_ecn_defaults_and_values },
+	{ "test_ecn_errors", test_ecn_errors },
 	{ "test_every_fabric_key_is_read_with_units", test_every_fabric_key_is_read_with_units },
 	{ "test_cc_map_keeps_algorithm_and_raw_params_with_lines",
 	  test_cc_map_keeps_algorithm_and_raw_params_with_lines },
