@@ -301,6 +301,17 @@ static const struct field ecn_fields[] = {
 	{ .key = NULL },
 };
 
+static const struct field pfc_fields[] = {
+	OTHER("enabled"),
+	OTHER("threshold"),
+	OTHER("alpha"),
+	NUM(EXP, "xoff", F_SIZE, pfc_xoff_bytes, 1, UINT64_MAX),
+	NUM(EXP, "resume_offset", F_SIZE, pfc_resume_offset_bytes, 0, UINT64_MAX),
+	NUM(EXP, "headroom", F_SIZE, pfc_headroom_bytes, 1, UINT64_MAX),
+	NUM(EXP, "quanta", F_UINT, pfc_quanta, 1, 65535),
+	{ .key = NULL },
+};
+
 static const struct field fabric_fields[] = {
 	NUM(EXP, "mtu", F_SIZE, mtu_bytes, 64, 65536),
 	SUBMAP("headers", header_fields),
@@ -312,6 +323,7 @@ static const struct field fabric_fields[] = {
 	NUM(EXP, "nack_interval", F_TIME, nack_interval_ps, 0, 1000 * NET_PS_PER_S),
 	SUBMAP("priority", priority_fields),
 	SUBMAP("ecn", ecn_fields),
+	SUBMAP("pfc", pfc_fields),
 	OTHER("cc"),
 	{ .key = NULL },
 };
@@ -628,6 +640,48 @@ static int load_ecn(struct ctx *c, const yaml_node_t *fabric)
 	return 0;
 }
 
+/* pfc: {enabled, threshold: dynamic|static, alpha, xoff, resume_offset,
+ * headroom, quanta}; the numeric keys are read by the field table. */
+static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
+{
+	struct fe_experiment *exp = c->exp;
+	yaml_node_t *n = fabric ? map_get(c, fabric, "pfc", NULL) : NULL;
+	yaml_node_t *v;
+	if (!n)
+		return 0;
+	exp->pfc_line = node_line(n);
+	exp->pfc_enabled = 1;     /* a pfc map means PFC unless it says otherwise */
+	if ((v = map_get(c, n, "enabled", NULL)) &&
+	    get_bool(c, v, "fabric.pfc.enabled", &exp->pfc_enabled) < 0)
+		return -1;
+	if ((v = map_get(c, n, "threshold", NULL))) {
+		const char *s = scalar(c, v, "fabric.pfc.threshold");
+		if (!s)
+			return -1;
+		if (!strcmp(s, "dynamic"))
+			exp->pfc_dynamic = 1;
+		else if (!strcmp(s, "static"))
+			exp->pfc_dynamic = 0;
+		else
+			return fail(c, v, "fabric.pfc.threshold", "expected dynamic or static, found \"%s\"", s);
+	}
+	if ((v = map_get(c, n, "alpha", NULL))) {
+		const char *s = scalar(c, v, "fabric.pfc.alpha");
+		char msg[200];
+		if (!s)
+			return -1;
+		if (net_parse_double(s, &exp->pfc_alpha, msg, sizeof(msg)) < 0)
+			return fail(c, v, "fabric.pfc.alpha", "%s", msg);
+		if (!(exp->pfc_alpha > 0 && exp->pfc_alpha <= 64))
+			return fail(c, v, "fabric.pfc.alpha", "must be in (0, 64] (got \"%s\")", s);
+	}
+	if (!exp->pfc_dynamic && !map_get(c, n, "xoff", NULL))
+		return fail(c, n, "fabric.pfc", "threshold: static needs xoff (like xoff: 200KB)");
+	if (exp->pfc_dynamic && map_get(c, n, "xoff", &v))
+		return fail(c, v, "fabric.pfc.xoff", "only with threshold: static (dynamic uses alpha)");
+	return 0;
+}
+
 /* cc: NAME, or {algorithm: NAME, param: value...}. Parameters are kept raw
  * with their lines: the CC registry knows their names and ranges, this
  * loader does not. */
@@ -878,7 +932,8 @@ static int load_root(struct ctx *c, const yaml_node_t *root)
 			    "top level, found %s", type_name(root));
 	if (parse_map(c, root, "", root_fields, c->exp) < 0 || load_topology(c, root) < 0 ||
 	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 ||
-	    load_ecn(c, map_get(c, root, "fabric", NULL)) < 0 || load_workload(c, root) < 0 ||
+	    load_ecn(c, map_get(c, root, "fabric", NULL)) < 0 ||
+	    load_pfc(c, map_get(c, root, "fabric", NULL)) < 0 || load_workload(c, root) < 0 ||
 	    load_output(c, root) < 0)
 		return -1;
 	return 0;
@@ -905,6 +960,10 @@ static void set_defaults(struct fe_experiment *exp)
 	exp->ack_prio = 7;
 	exp->ecn_enabled = 1;
 	exp->ecn_pmax = 0.2;
+	exp->pfc_dynamic = 1;
+	exp->pfc_alpha = 0.125;
+	exp->pfc_resume_offset_bytes = 3072;
+	exp->pfc_quanta = 65535;
 	snprintf(exp->cc, sizeof(exp->cc), "none");
 	exp->trace.kinds = NET_TR_ALL;
 	exp->trace.end_ps = NET_TIME_NEVER;

@@ -72,6 +72,15 @@ struct fe_experiment {
 	uint64_t ecn_kmax_bytes;  /* 0 (default): 400 KB x port rate / 25 Gb/s */
 	double ecn_pmax;          /* default 0.2 */
 	int ecn_line;
+	/* PFC (802.1Qbb) at switch ingresses */
+	int pfc_enabled;          /* default 0 */
+	int pfc_dynamic;          /* default 1: XOFF at alpha x free shared buffer */
+	double pfc_alpha;         /* default 1/8 */
+	uint64_t pfc_xoff_bytes;  /* static threshold (threshold: static) */
+	uint64_t pfc_resume_offset_bytes; /* default 3072 */
+	uint64_t pfc_headroom_bytes;      /* 0 (default): derived per port */
+	uint64_t pfc_quanta;      /* default 65535 */
+	int pfc_line;
 	char cc[32];              /* default "none" */
 	struct fe_kv *cc_params;  /* other keys of the cc map, raw */
 	size_t ncc_params;

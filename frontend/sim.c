@@ -252,7 +252,16 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 			      .wire_overhead_bytes = e->wire_overhead_bytes,
 			      .ecn = { .enabled = e->ecn_enabled, .at_enqueue = e->ecn_mark_enqueue,
 				       .kmin_bytes = e->ecn_kmin_bytes,
-				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax } };
+				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax },
+			      .pfc = { .enabled = e->pfc_enabled, .dynamic = e->pfc_dynamic,
+				       .alpha = e->pfc_alpha, .xoff_bytes = e->pfc_xoff_bytes,
+				       .resume_offset_bytes = e->pfc_resume_offset_bytes,
+				       .headroom_bytes = e->pfc_headroom_bytes,
+				       .max_frame_bytes = e->mtu_bytes + e->hdr_data_bytes,
+				       .quanta = (uint16_t)e->pfc_quanta,
+				       /* ACKs, NACKs and CNPs travel lossy in their own
+					* class, as in the HPCC ns-3 code. */
+				       .classes = (uint8_t)(0xffu & ~(1u << e->ack_prio)) } };
 	if (net_create(&s->eng, &nc, &g, &s->net)) {
 		snprintf(err, errlen, "%s: topology: %s", e->path, s->eng.errmsg);
 		goto fail;

@@ -25,6 +25,9 @@ void net_routes_free(struct net *net);
 
 static void port_tx_event(struct net_engine *eng, struct net_event *ev);
 static void port_arrive_event(struct net_engine *eng, struct net_event *ev);
+static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev);
+static void pause_event(struct net_engine *eng, struct net_event *ev);
+static void pfc_check(struct net *net, struct net_port *in, int c);
 
 #define TRACE_ON(net, k, node, t) ((net)->trace && net_trace_want((net)->trace, (k), (node), (t)))
 
@@ -117,6 +120,21 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 			}
 			net_event_init(&p->tx_ev, port_tx_event, p);
 			net_event_init(&p->arr_ev, port_arrive_event, p);
+			net_event_init(&p->pfc_refresh_ev, pfc_refresh_event, p);
+			net_event_init(&p->pause_ev, pause_event, p);
+			if (cfg->pfc.enabled && p->node->kind == NET_SWITCH) {
+				/* Enough to absorb what is already coming when the PAUSE
+				 * leaves: a round trip of the link's bandwidth-delay
+				 * product, the frame the peer is sending, the frame ahead
+				 * of our PAUSE, and the PAUSE itself. */
+				unsigned __int128 bdp = (unsigned __int128)lk->rate_bps * lk->delay_ps /
+							(8 * NET_PS_PER_S);
+				p->headroom_bytes = cfg->pfc.headroom_bytes
+					? cfg->pfc.headroom_bytes
+					: 2 * (uint64_t)bdp + 2ull * cfg->pfc.max_frame_bytes +
+						  NET_PFC_FRAME_BYTES;
+				p->node->headroom_total += p->headroom_bytes;
+			}
 		}
 	}
 	free(deg);
@@ -159,6 +177,8 @@ void net_drain(struct net *net)
 		struct net_port *p = &net->ports[i];
 		net_event_cancel(net->eng, &p->tx_ev);
 		net_event_cancel(net->eng, &p->arr_ev);
+		net_event_cancel(net->eng, &p->pfc_refresh_ev);
+		net_event_cancel(net->eng, &p->pause_ev);
 		for (int c = 0; c < NET_NQ; c++) {
 			free_list(&net->pool, p->q[c].head);
 			memset(&p->q[c], 0, sizeof(p->q[c]));
@@ -323,6 +343,9 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	if (from_q && p->in_port != NET_PORT_LOCAL) {
 		node->buf_used -= p->wire_bytes;
 		node->ports[p->in_port].in_bytes[p->prio] -= p->wire_bytes;
+		if (net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
+		    (net->cfg.pfc.classes >> p->prio & 1))
+			pfc_check(net, &node->ports[p->in_port], p->prio);
 		/* Dequeue marking sees the bytes left behind the departing packet. */
 		if (!net->cfg.ecn.at_enqueue)
 			ecn_maybe_mark(net, port, p, port->q[p->prio].bytes);
@@ -407,6 +430,175 @@ void net_port_send(struct net *net, struct net_port *port, struct net_pkt *p, in
 	port_enqueue(net, port, p, ctrl ? NET_CTRL_Q : (p->prio & (NET_NPRIO - 1)));
 }
 
+/* ---- PFC (802.1Qbb) ---- */
+
+/* Pause time of `quanta` units of 512 bit times at the port's rate. */
+static uint64_t pause_ps(const struct net_port *port, uint16_t quanta)
+{
+	return net_ser_ps((uint64_t)quanta * 64, port->rate_bps);
+}
+
+/* The XOFF threshold of an ingress now: fixed, or alpha x the free shared
+ * buffer (the buffer less every port's headroom, less what is used). */
+static uint64_t pfc_threshold(const struct net *net, const struct net_node *node)
+{
+	const struct net_pfc_cfg *c = &net->cfg.pfc;
+	if (!c->dynamic)
+		return c->xoff_bytes;
+	uint64_t reserved = node->headroom_total + node->buf_used;
+	uint64_t free_b = node->buf_size > reserved ? node->buf_size - reserved : 0;
+	return (uint64_t)(c->alpha * (double)free_b);
+}
+
+/* Send a PFC frame for class c out of `port` (toward the peer we throttle). */
+static void pfc_send(struct net *net, struct net_port *port, int c, uint16_t quanta)
+{
+	struct net_pkt *p = net_pkt_alloc(&net->pool);
+	if (!p) {
+		net_seterr(net->eng, "out of memory allocating a PFC frame");
+		if (!net->eng->failed)
+			net->eng->failed = NET_ERR_NOMEM;
+		return;
+	}
+	p->type = NET_PKT_PFC;
+	p->src = port->node->id;
+	p->dst = port->peer->node->id;
+	p->wire_bytes = NET_PFC_FRAME_BYTES;
+	p->prio = NET_NPRIO - 1;
+	p->aux = (uint8_t)(1u << c);
+	p->psn = quanta;
+	if (quanta) {
+		port->pfc_xoff_sent++;
+		net->ctr.pfc_pauses++;
+	} else {
+		port->pfc_xon_sent++;
+		net->ctr.pfc_resumes++;
+	}
+	if (TRACE_ON(net, NET_TR_PFC, port->node->id, net->eng->now_ps))
+		net_trace_pkt(net->trace, NET_TR_PFC, net->eng->now_ps, port->node->id, port->index, p,
+			      port->in_bytes[c], 0);
+	net_port_send(net, port, p, 1);
+}
+
+/* Refresh before the peer's pause runs out: at half its length. */
+static void pfc_refresh_arm(struct net *net, struct net_port *port)
+{
+	uint64_t half = pause_ps(port, net->cfg.pfc.quanta) / 2, t = NET_TIME_NEVER;
+	for (int c = 0; c < NET_NPRIO; c++)
+		if ((port->xoff >> c & 1) && port->xoff_sent_ps[c] + half < t)
+			t = port->xoff_sent_ps[c] + half;
+	if (t == NET_TIME_NEVER)
+		net_event_cancel(net->eng, &port->pfc_refresh_ev);
+	else
+		net_event_schedule(net->eng, &port->pfc_refresh_ev, t > net->eng->now_ps ? t : net->eng->now_ps);
+}
+
+/* Ingress (port, class) usage changed: XOFF when it reaches the threshold,
+ * XON when usage + resume offset is back under it. */
+static void pfc_check(struct net *net, struct net_port *in, int c)
+{
+	const struct net_pfc_cfg *cfg = &net->cfg.pfc;
+	uint64_t t = pfc_threshold(net, in->node), q = in->in_bytes[c];
+	uint8_t bit = (uint8_t)(1u << c);
+	if (!(in->xoff & bit)) {
+		if (q >= t && q > 0) {
+			in->xoff |= bit;
+			in->xoff_sent_ps[c] = net->eng->now_ps;
+			pfc_send(net, in, c, cfg->quanta);
+			pfc_refresh_arm(net, in);
+		}
+	} else if (q + cfg->resume_offset_bytes <= t) {
+		in->xoff &= (uint8_t)~bit;
+		pfc_send(net, in, c, 0);
+		pfc_refresh_arm(net, in);
+	}
+}
+
+/* A paused class whose XON condition never comes with a packet of its own
+ * (the threshold moved) is re-examined here; one still over it is paused
+ * again before the peer's pause expires. */
+static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev)
+{
+	struct net_port *port = ev->arg;
+	struct net *net = port->node->net;
+	uint64_t half = pause_ps(port, net->cfg.pfc.quanta) / 2;
+	for (int c = 0; c < NET_NPRIO; c++) {
+		if (!(port->xoff >> c & 1) || port->xoff_sent_ps[c] + half > eng->now_ps)
+			continue;
+		uint64_t t = pfc_threshold(net, port->node);
+		if (port->in_bytes[c] + net->cfg.pfc.resume_offset_bytes <= t) {
+			port->xoff &= (uint8_t)~(1u << c);
+			pfc_send(net, port, c, 0);
+		} else {
+			port->xoff_sent_ps[c] = eng->now_ps;
+			pfc_send(net, port, c, net->cfg.pfc.quanta);
+		}
+	}
+	pfc_refresh_arm(net, port);
+}
+
+static void pause_lift(struct net *net, struct net_port *port, int c)
+{
+	port->paused &= (uint8_t)~(1u << c);
+	port->paused_ps += net->eng->now_ps - port->paused_since_ps[c];
+}
+
+static void pause_arm(struct net *net, struct net_port *port)
+{
+	uint64_t t = NET_TIME_NEVER;
+	for (int c = 0; c < NET_NPRIO; c++)
+		if ((port->paused >> c & 1) && port->pause_until_ps[c] < t)
+			t = port->pause_until_ps[c];
+	if (t == NET_TIME_NEVER)
+		net_event_cancel(net->eng, &port->pause_ev);
+	else
+		net_event_schedule(net->eng, &port->pause_ev, t);
+}
+
+static void pause_event(struct net_engine *eng, struct net_event *ev)
+{
+	struct net_port *port = ev->arg;
+	struct net *net = port->node->net;
+	for (int c = 0; c < NET_NPRIO; c++)
+		if ((port->paused >> c & 1) && port->pause_until_ps[c] <= eng->now_ps)
+			pause_lift(net, port, c);
+	pause_arm(net, port);
+	port_wake(net, port);
+}
+
+/* A PFC frame arrived on `port`: pause (or resume) those classes of this
+ * port's transmitter, the one that sends toward the frame's sender. The
+ * frame being serialized finishes; the next choice skips paused classes. */
+static void pfc_receive(struct net *net, struct net_port *port, struct net_pkt *p)
+{
+	uint64_t now = net->eng->now_ps;
+	port->pfc_rx++;
+	net->ctr.pfc_rx++;
+	if (TRACE_ON(net, NET_TR_PFC, port->node->id, now))
+		net_trace_pkt(net->trace, NET_TR_PFC, now, port->node->id, port->index, p, 0, 0);
+	int resumed = 0;
+	for (int c = 0; c < NET_NPRIO; c++) {
+		if (!(p->aux >> c & 1))
+			continue;
+		uint8_t bit = (uint8_t)(1u << c);
+		if (p->psn == 0) {
+			if (port->paused & bit) {
+				pause_lift(net, port, c);
+				resumed = 1;
+			}
+			continue;
+		}
+		if (!(port->paused & bit)) {
+			port->paused |= bit;
+			port->paused_since_ps[c] = now;
+		}
+		port->pause_until_ps[c] = now + pause_ps(port, (uint16_t)p->psn);
+	}
+	pause_arm(net, port);
+	if (resumed)
+		port_wake(net, port);
+}
+
 /* The last bit of p arrived at in->node through port `in`. Consumes p. */
 static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p)
 {
@@ -420,6 +612,12 @@ static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p
 	}
 	if (TRACE_ON(net, NET_TR_RX, node->id, now))
 		net_trace_pkt(net->trace, NET_TR_RX, now, node->id, in->index, p, 0, 0);
+	if (p->type == NET_PKT_PFC) {
+		net->ctr.consumed++;
+		pfc_receive(net, in, p);
+		net_pkt_free(&net->pool, p);
+		return;
+	}
 	if (p->dst == node->id && node->kind == NET_HOST) {
 		net->ctr.consumed++;
 		net->host_ops.rx(net->host_ctx, node, p);
@@ -438,7 +636,11 @@ static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p
 	if (node->buf_used > node->buf_max)
 		node->buf_max = node->buf_used;
 	in->in_bytes[p->prio] += p->wire_bytes;
+	if (in->in_bytes[p->prio] > in->in_max_bytes)
+		in->in_max_bytes = in->in_bytes[p->prio];
 	p->in_port = (uint16_t)in->index;
+	if (net->cfg.pfc.enabled && node->kind == NET_SWITCH && (net->cfg.pfc.classes >> p->prio & 1))
+		pfc_check(net, in, p->prio);
 	/* Enqueue marking sees the bytes already queued ahead of the packet. */
 	if (net->cfg.ecn.at_enqueue)
 		ecn_maybe_mark(net, out, p, out->q[p->prio].bytes);

@@ -36,6 +36,8 @@ struct net_trace;
 #define NET_CTRL_Q NET_NPRIO         /* index of the control queue */
 #define NET_NQ (NET_NPRIO + 1)
 
+#define NET_PFC_FRAME_BYTES 64       /* MAC control frame, padded to the minimum */
+
 enum net_drop_reason {
 	NET_DROP_BUFFER = 0,         /* switch shared buffer exhausted */
 	NET_DROP_LINK_ERROR = 1,     /* lost on the wire (link error rate) */
@@ -83,6 +85,22 @@ struct net_port {
 
 	/* ingress accounting for packets that arrived on this port (switch) */
 	uint64_t in_bytes[NET_NPRIO];
+	uint64_t in_max_bytes;       /* the most any one class held */
+
+	/* PFC, this port as the downstream end (an ingress): the classes we
+	 * told the peer to pause, when we last said so, and the refresh timer
+	 * that re-sends (or resumes) before the peer's pause runs out. */
+	uint8_t xoff;
+	uint64_t xoff_sent_ps[NET_NPRIO];
+	struct net_event pfc_refresh_ev;
+	uint64_t headroom_bytes;
+	/* PFC, this port as the upstream end (an egress): until when each class
+	 * is paused, and the event that lifts the earliest pause. */
+	uint64_t pause_until_ps[NET_NPRIO];
+	uint64_t paused_since_ps[NET_NPRIO];
+	struct net_event pause_ev;
+	uint64_t paused_ps;          /* total time any class was paused (sum over classes) */
+	uint64_t pfc_xoff_sent, pfc_xon_sent, pfc_rx;
 
 	/* counters */
 	uint64_t tx_pkts, tx_bytes;
@@ -107,6 +125,7 @@ struct net_node {
 	uint64_t buf_size;
 	uint64_t buf_used;
 	uint64_t buf_max;
+	uint64_t headroom_total;     /* PFC: sum of the ports' headroom, kept out of the shared pool */
 	/* routing: per destination group, an offset into nh (count, then ports) */
 	uint32_t *nh_off;            /* [ngroups]; NULL for one-port hosts */
 	uint16_t *nh;
@@ -119,9 +138,11 @@ struct net_counters {
 	uint64_t packet_hops;        /* link traversals, every packet kind */
 	uint64_t drops[NET_DROP_NREASONS];
 	uint64_t drops_total;
-	uint64_t consumed;           /* packets that reached their destination host */
+	uint64_t consumed;           /* packets that reached their destination (host, or PFC peer) */
 	uint64_t ecn_marks;
-	uint64_t pfc_pauses;
+	uint64_t pfc_pauses;         /* PAUSE (XOFF) frames sent, refreshes included */
+	uint64_t pfc_resumes;        /* RESUME (XON, quanta 0) frames sent */
+	uint64_t pfc_rx;             /* PFC frames received */
 };
 
 /* The transport's hooks into host nodes. */
@@ -158,8 +179,22 @@ static inline double net_red_prob(uint64_t q, uint64_t kmin, uint64_t kmax, doub
 	return pmax * (double)(q - kmin) / (double)(kmax - kmin);
 }
 
+/* PFC (802.1Qbb) at switch ingresses, per (port, class). */
+struct net_pfc_cfg {
+	int enabled;
+	int dynamic;                 /* 1: XOFF at alpha x free shared buffer; 0: at xoff_bytes */
+	double alpha;
+	uint64_t xoff_bytes;
+	uint64_t resume_offset_bytes;/* XON when usage + offset <= threshold */
+	uint64_t headroom_bytes;     /* per port; 0: 2 x rate x delay + 2 frames + a PAUSE */
+	uint32_t max_frame_bytes;    /* largest data frame (MTU + headers), for the headroom */
+	uint16_t quanta;             /* pause time an XOFF asks for, in 512-bit times */
+	uint8_t classes;             /* bit c: class c is lossless (PFC-managed) */
+};
+
 struct net_cfg {
 	struct net_ecn_cfg ecn;
+	struct net_pfc_cfg pfc;
 	uint64_t seed;
 	uint64_t buffer_bytes;       /* per switch shared buffer */
 	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */

@@ -1,0 +1,140 @@
+/*
+ * tests/test_pfc.c - priority flow control: lossless incast, the headroom
+ * bound, pause quanta and refresh, configuration errors.
+ *
+ * 100 Gb/s, 1 us links, MTU 1000: a data frame is 1062 B (84,960 ps), the
+ * default headroom per port is 2 x 12,500 B (bandwidth-delay product each
+ * way) + 2 x 1062 B + 64 B = 27,188 B.
+ */
+#include "tests/scenario.h"
+#include "tests/unit_main.h"
+
+#include "net/net.h"
+
+static void incast_yaml(char *buf, size_t n, int senders, const char *fabric, const char *size)
+{
+	int len = snprintf(buf, n, "topology: {kind: switch, hosts: %d}\nfabric: %s\n"
+				   "workload:\n  flows:\n", senders + 1, fabric);
+	for (int i = 1; i <= senders; i++)
+		len += snprintf(buf + len, n - (size_t)len, "    - {src: %d, dst: 0, size: %s}\n", i,
+				size);
+}
+
+static void run(struct scen *sc, const char *yaml)
+{
+	int rc = scen_open(sc, yaml, NULL, NULL);
+	if (rc)
+		fprintf(stderr, "\n  %s\n", sc->err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(sc), 0);
+	char err[256];
+	CU_ASSERT_EQUAL(sim_check_conservation(sc->sim, err, sizeof(err)), 0);
+}
+
+/* 8:1 incast of 1 MB each into a 1 MB buffer (9 ports x 27,188 B of it are
+ * headroom). Without PFC the buffer overflows; with it nothing is lost, the
+ * bottleneck never idles (so the last completion is exact, below), and every
+ * PFC frame sent is received. */
+static void test_pfc_makes_incast_lossless(void)
+{
+	char y[4096];
+	struct scen sc;
+	incast_yaml(y, sizeof(y), 8, "{buffer: 1MB}", "1MB");
+	run(&sc, y);
+	CU_ASSERT_TRUE(sim_net(sc.sim)->ctr.drops[NET_DROP_BUFFER] > 0);
+	scen_close(&sc);
+
+	incast_yaml(y, sizeof(y), 8, "{buffer: 1MB, pfc: {enabled: true}}", "1MB");
+	run(&sc, y);
+	const struct net *net = sim_net(sc.sim);
+	CU_ASSERT_EQUAL(net->ctr.drops_total, 0);
+	CU_ASSERT_TRUE(net->ctr.pfc_pauses > 0);
+	CU_ASSERT_EQUAL(net->ctr.pfc_rx, net->ctr.pfc_pauses + net->ctr.pfc_resumes);
+	CU_ASSERT_TRUE(net->nodes[9].buf_max <= 1000000);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	uint64_t last = 0;
+	for (size_t i = 0; i < nf; i++) {
+		CU_ASSERT_NOT_EQUAL_FATAL(f[i].fct_ps, NET_TIME_NEVER);
+		if (f[i].fct_ps > last)
+			last = f[i].fct_ps;
+	}
+	/* First frame to the switch, 8,000 frames back to back out of it, the
+	 * last one's propagation, its ACK's two hops: exact, since pausing the
+	 * senders never lets the bottleneck idle. */
+	CU_ASSERT_EQUAL(last, 84960 + 1000000 + 8000ull * 84960 + 1000000 + 2 * (5280 + 1000000));
+	/* Senders were paused for a while, and never longer than the run. */
+	for (uint32_t h = 1; h <= 8; h++) {
+		CU_ASSERT_TRUE(net->nodes[h].ports[0].paused_ps > 0);
+		CU_ASSERT_TRUE(net->nodes[h].ports[0].paused_ps <= sim_now(sc.sim));
+		CU_ASSERT_EQUAL(net->nodes[h].ports[0].paused, 0);
+	}
+	scen_close(&sc);
+}
+
+/* The headroom bound: with a static XOFF threshold X, an ingress never holds
+ * more than X + headroom (27,188 B here), however hard it is pushed. */
+static void test_static_threshold_bounded_by_headroom(void)
+{
+	char y[4096];
+	struct scen sc;
+	incast_yaml(y, sizeof(y), 4, "{pfc: {threshold: static, xoff: 20KB}}", "2MB");
+	run(&sc, y);
+	const struct net *net = sim_net(sc.sim);
+	const struct net_node *sw = &net->nodes[5];
+	CU_ASSERT_EQUAL(sw->ports[1].headroom_bytes, 27188);
+	for (uint32_t p = 1; p <= 4; p++) {
+		CU_ASSERT_TRUE(sw->ports[p].in_max_bytes >= 20000);
+		CU_ASSERT_TRUE(sw->ports[p].in_max_bytes <= 20000 + 27188);
+	}
+	CU_ASSERT_EQUAL(net->ctr.drops_total, 0);
+	scen_close(&sc);
+}
+
+/* Pause quanta: 100 quanta = 100 x 512 bits = 512 ns at 100 Gb/s. The
+ * switch must refresh its PAUSE every 256 ns while congested, so it sends
+ * many more frames than with the maximum 65,535 quanta (335 us), and the
+ * fabric stays lossless either way. */
+static void test_short_quanta_are_refreshed(void)
+{
+	char y[4096];
+	struct scen sc;
+	incast_yaml(y, sizeof(y), 4, "{buffer: 200KB, pfc: {quanta: 65535}}", "1MB");
+	run(&sc, y);
+	uint64_t long_q = sim_net(sc.sim)->ctr.pfc_pauses;
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.drops_total, 0);
+	scen_close(&sc);
+	incast_yaml(y, sizeof(y), 4, "{buffer: 200KB, pfc: {quanta: 100}}", "1MB");
+	run(&sc, y);
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.drops_total, 0);
+	CU_ASSERT_TRUE(sim_net(sc.sim)->ctr.pfc_pauses > 4 * long_q);
+	scen_close(&sc);
+}
+
+/* PFC frames are real: 64 B at the highest priority on the reverse link,
+ * counted as packet hops and in conservation, and the lone flow that never
+ * queues causes none. */
+static void test_no_pause_without_congestion(void)
+{
+	struct scen sc;
+	run(&sc, "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {enabled: true}}\n"
+		 "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n");
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.pfc_pauses, 0);
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.pfc_rx, 0);
+	scen_close(&sc);
+}
+
+static const struct unit_test pfc_tests[] = {
+	{ "pfc_makes_incast_lossless", test_pfc_makes_incast_lossless },
+	{ "static_threshold_bounded_by_headroom", test_static_threshold_bounded_by_headroom },
+	{ "short_quanta_are_refreshed", test_short_quanta_are_refreshed },
+	{ "no_pause_without_congestion", test_no_pause_without_congestion },
+	{ NULL, NULL },
+};
+
+static const struct unit_suite suites[] = {
+	{ "pfc", pfc_tests },
+	{ NULL, NULL },
+};
+
+UNIT_MAIN(suites)
