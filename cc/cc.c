@@ -14,9 +14,11 @@
 #include "net/units.h"
 
 extern const struct cc_ops cc_none_ops;
+extern const struct cc_ops cc_dcqcn_ops;
 
 static const struct cc_ops *const registry[] = {
 	&cc_none_ops,
+	&cc_dcqcn_ops,
 };
 #define NREG (sizeof(registry) / sizeof(registry[0]))
 

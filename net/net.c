@@ -139,6 +139,15 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 	}
 	free(deg);
 	deg = NULL;
+	/* Every port's events are initialised now, so net_destroy is safe. */
+	for (uint32_t i = 0; i < net->nports; i++) {
+		struct net_port *p = &net->ports[i];
+		if (p->node->kind == NET_SWITCH && !(p->qh = calloc(1, sizeof(*p->qh)))) {
+			net_seterr(eng, "out of memory creating the network");
+			net_destroy(net);
+			return NET_ERR_NOMEM;
+		}
+	}
 	uint32_t nswitches = g->nnodes - net->nhosts;
 	int hosts_fwd = g->hosts_forward == TOPO_FWD_AUTO ? nswitches == 0 : g->hosts_forward;
 	for (uint32_t i = 0; i < g->nnodes; i++)
@@ -195,6 +204,8 @@ void net_destroy(struct net *net)
 	if (!net)
 		return;
 	net_drain(net);
+	for (uint32_t i = 0; i < net->nports; i++)
+		free(net->ports[i].qh);
 	net_routes_free(net);
 	net_pool_fini(&net->pool);
 	free(net->ports);
@@ -265,7 +276,67 @@ static void port_start_tx(struct net *net, struct net_port *port, struct net_pkt
 	port->pipe_tail = p;
 }
 
-static struct net_pkt *queue_pop(struct net_port *port, int c)
+/* Charge the time since the last change to the depth that held until now. */
+static inline void qh_note(struct net_port *port, uint64_t now)
+{
+	struct net_qhist *h = port->qh;
+	if (h) {
+		h->ps[net_qh_bucket(port->queued_bytes)] += now - h->last_ps;
+		h->last_ps = now;
+	}
+}
+
+static void qh_totals(const struct net_port *port, uint64_t end_ps, uint64_t *ps, uint64_t *total)
+{
+	const struct net_qhist *h = port->qh;
+	memcpy(ps, h->ps, sizeof(h->ps));
+	if (end_ps > h->last_ps)
+		ps[net_qh_bucket(port->queued_bytes)] += end_ps - h->last_ps;
+	*total = 0;
+	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++)
+		*total += ps[b];
+}
+
+uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t end_ps)
+{
+	uint64_t ps[NET_QH_BUCKETS], total;
+	if (!port->qh)
+		return 0;
+	qh_totals(port, end_ps, ps, &total);
+	if (!total)
+		return 0;
+	double want = f * (double)total, acc = 0;
+	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++) {
+		if (!ps[b])
+			continue;
+		if (acc + (double)ps[b] >= want) {
+			uint64_t lo, hi;
+			net_qh_range(b, &lo, &hi);
+			return lo + (uint64_t)((double)(hi - 1 - lo) * ((want - acc) / (double)ps[b]));
+		}
+		acc += (double)ps[b];
+	}
+	return port->max_queue_bytes;
+}
+
+double net_qhist_mean(const struct net_port *port, uint64_t end_ps)
+{
+	uint64_t ps[NET_QH_BUCKETS], total;
+	if (!port->qh)
+		return 0;
+	qh_totals(port, end_ps, ps, &total);
+	if (!total)
+		return 0;
+	double s = 0;
+	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++) {
+		uint64_t lo, hi;
+		net_qh_range(b, &lo, &hi);
+		s += (double)ps[b] * (b < 16 ? (double)lo : 0.5 * (double)(lo + hi - 1));
+	}
+	return s / (double)total;
+}
+
+static struct net_pkt *queue_pop(struct net_port *port, int c, uint64_t now)
 {
 	struct net_queue *q = &port->q[c];
 	struct net_pkt *p = q->head;
@@ -276,6 +347,7 @@ static struct net_pkt *queue_pop(struct net_port *port, int c)
 	}
 	q->bytes -= p->wire_bytes;
 	q->pkts--;
+	qh_note(port, now);
 	port->queued_bytes -= p->wire_bytes;
 	return p;
 }
@@ -285,15 +357,15 @@ static struct net_pkt *queue_pop(struct net_port *port, int c)
  * packets wait, they take turns. *wake gets the earliest time a pacing
  * source class asked to be polled again; *probed the classes whose source
  * was asked and had nothing now. */
-static struct net_pkt *port_select(struct net *net, struct net_port *port, uint64_t *wake,
-				   int *from_q, uint8_t *probed)
+static struct net_pkt *port_select(struct net *net, struct net_port *port, uint64_t now,
+				   uint64_t *wake, int *from_q, uint8_t *probed)
 {
 	*wake = NET_TIME_NEVER;
 	*from_q = 1;
 	*probed = 0;
 	uint16_t mq = port->nonempty & (uint16_t)~port->paused;
 	if (mq & (1u << NET_CTRL_Q))
-		return queue_pop(port, NET_CTRL_Q);
+		return queue_pop(port, NET_CTRL_Q, now);
 	uint8_t ms = port->src_mask & (uint8_t)~port->paused;
 	uint32_t m = (mq | ms) & 0xffu;
 	while (m) {
@@ -316,7 +388,7 @@ static struct net_pkt *port_select(struct net *net, struct net_port *port, uint6
 		}
 		if (mq & bit) {
 			port->src_turn |= (uint8_t)bit;
-			return queue_pop(port, c);
+			return queue_pop(port, c, now);
 		}
 		m &= ~bit;
 	}
@@ -333,7 +405,7 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	uint64_t wake;
 	int from_q;
 	uint8_t probed;
-	struct net_pkt *p = port_select(net, port, &wake, &from_q, &probed);
+	struct net_pkt *p = port_select(net, port, now, &wake, &from_q, &probed);
 	if (!p) {
 		if (wake != NET_TIME_NEVER)
 			net_event_schedule(net->eng, &port->tx_ev, wake);
@@ -415,6 +487,7 @@ static void port_enqueue(struct net *net, struct net_port *port, struct net_pkt 
 	q->bytes += p->wire_bytes;
 	q->pkts++;
 	port->nonempty |= (uint16_t)(1u << c);
+	qh_note(port, net->eng->now_ps);
 	port->queued_bytes += p->wire_bytes;
 	if (port->queued_bytes > port->max_queue_bytes)
 		port->max_queue_bytes = port->queued_bytes;

@@ -46,6 +46,46 @@ enum net_drop_reason {
 };
 extern const char *const net_drop_reason_names[NET_DROP_NREASONS];
 
+/* Time-weighted histogram of a port's queued bytes (all classes):
+ * log-linear buckets, exact below 16 B, then 8 per power of two (each
+ * bucket 1/8 of an octave wide, so a percentile is within ~9%). */
+#define NET_QH_BUCKETS 272
+struct net_qhist {
+	uint64_t last_ps;            /* when queued_bytes last changed */
+	uint64_t ps[NET_QH_BUCKETS]; /* time spent at each depth */
+};
+
+static inline uint32_t net_qh_bucket(uint64_t q)
+{
+	if (q < 16)
+		return (uint32_t)q;
+	uint32_t e = 63u - (uint32_t)__builtin_clzll(q);
+	if (e > 35)
+		return NET_QH_BUCKETS - 1;
+	return 16 + (e - 4) * 8 + (uint32_t)((q >> (e - 3)) & 7);
+}
+
+/* [lo, hi) of a bucket, in bytes. */
+static inline void net_qh_range(uint32_t b, uint64_t *lo, uint64_t *hi)
+{
+	if (b < 16) {
+		*lo = b;
+		*hi = b + 1;
+		return;
+	}
+	uint32_t e = (b - 16) / 8 + 4, s = (b - 16) % 8;
+	*lo = (uint64_t)(8 + s) << (e - 3);
+	*hi = *lo + (1ull << (e - 3));
+}
+
+struct net_port;
+
+/* The depth below which the port spent fraction `f` of the time up to
+ * end_ps (linear within the bucket). */
+uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t end_ps);
+/* Time-weighted mean depth up to end_ps. */
+double net_qhist_mean(const struct net_port *port, uint64_t end_ps);
+
 struct net_queue {
 	struct net_pkt *head, *tail;
 	uint64_t bytes;
@@ -106,6 +146,7 @@ struct net_port {
 	uint64_t tx_pkts, tx_bytes;
 	uint64_t queued_bytes;       /* all classes */
 	uint64_t max_queue_bytes;
+	struct net_qhist *qh;        /* switch ports only */
 };
 
 #define NET_PORT_LOCAL UINT16_MAX    /* pkt->in_port of host-originated packets */

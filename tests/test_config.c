@@ -784,10 +784,50 @@ static void test_ecn_errors(void)
 		     2, "fabric.ecn.enabled: expected true or false");
 }
 
+static void test_pfc_defaults_values_and_errors(void)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+				   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.pfc_enabled, 0);
+	CU_ASSERT_EQUAL(exp.pfc_dynamic, 1);
+	CU_ASSERT_DOUBLE_EQUAL(exp.pfc_alpha, 0.125, 0);
+	CU_ASSERT_EQUAL(exp.pfc_resume_offset_bytes, 3072);
+	CU_ASSERT_EQUAL(exp.pfc_quanta, 65535);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+				   "fabric: {pfc: {threshold: static, xoff: 100KB, resume_offset: 2KB,"
+				   " headroom: 40KB, quanta: 1000}}\n"
+				   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.pfc_enabled, 1);
+	CU_ASSERT_EQUAL(exp.pfc_dynamic, 0);
+	CU_ASSERT_EQUAL(exp.pfc_xoff_bytes, 100000);
+	CU_ASSERT_EQUAL(exp.pfc_resume_offset_bytes, 2000);
+	CU_ASSERT_EQUAL(exp.pfc_headroom_bytes, 40000);
+	CU_ASSERT_EQUAL(exp.pfc_quanta, 1000);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+	const char *w = "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n";
+	char t[512];
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {threshold: static}}\n%s", w);
+	expect_error(t, 2, "fabric.pfc: threshold: static needs xoff");
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {xoff: 10KB}}\n%s", w);
+	expect_error(t, 2, "fabric.pfc.xoff: only with threshold: static");
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {alpha: 0}}\n%s", w);
+	expect_error(t, 2, "fabric.pfc.alpha: must be in (0, 64]");
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {quanta: 70000}}\n%s", w);
+	expect_error(t, 2, "fabric.pfc.quanta: must be 1..65535");
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {threshold: adaptive}}\n%s", w);
+	expect_error(t, 2, "fabric.pfc.threshold: expected dynamic or static");
+}
+
 static const struct unit_test load_tests[] = {
 	{ "test_design_example_loads_with_defaults", test_design_example_loads_with_defaults },
 	{ "test_ecn_defaults_and_values", test_ecn_defaults_and_values },
 	{ "test_ecn_errors", test_ecn_errors },
+	{ "test_pfc_defaults_values_and_errors", test_pfc_defaults_values_and_errors },
 	{ "test_every_fabric_key_is_read_with_units", test_every_fabric_key_is_read_with_units },
 	{ "test_cc_map_keeps_algorithm_and_raw_params_with_lines",
 	  test_cc_map_keeps_algorithm_and_raw_params_with_lines },
