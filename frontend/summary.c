@@ -50,6 +50,39 @@ static uint32_t count_switches(const struct net *net)
 	return n;
 }
 
+/* Switch egress ports that carried traffic, and any port PFC touched (a
+ * host's NIC port that was paused), in port order. */
+static void json_ports(FILE *out, const struct net *net, uint64_t end_ps)
+{
+	int first = 1;
+	fprintf(out, "  \"ports\": [");
+	for (uint32_t i = 0; i < net->nports; i++) {
+		const struct net_port *p = &net->ports[i];
+		int sw = p->node->kind == NET_SWITCH;
+		if (!(sw && p->tx_pkts) && !p->pfc_rx && !p->pfc_xoff_sent)
+			continue;
+		double util = end_ps ? (double)p->tx_bytes * 8.0 * 1e12 / ((double)p->rate_bps * (double)end_ps)
+				     : 0.0;
+		fprintf(out, "%s\n    {\"node\": %u, \"port\": %u, \"peer\": %u, \"tx_packets\": %llu, "
+			     "\"tx_bytes\": %llu, \"utilization\": %.6f, \"max_queue_bytes\": %llu, "
+			     "\"p50_queue_bytes\": %llu, \"p99_queue_bytes\": %llu, "
+			     "\"mean_queue_bytes\": %.1f, ",
+			first ? "" : ",", p->node->id, p->index, p->peer->node->id,
+			(unsigned long long)p->tx_pkts, (unsigned long long)p->tx_bytes, util,
+			(unsigned long long)p->max_queue_bytes,
+			(unsigned long long)net_qhist_percentile(p, 0.5, end_ps),
+			(unsigned long long)net_qhist_percentile(p, 0.99, end_ps),
+			net_qhist_mean(p, end_ps));
+		json_time(out, "paused", p->paused_ps, 1);
+		fprintf(out, "\"pfc_pauses_sent\": %llu, \"pfc_resumes_sent\": %llu, "
+			     "\"pfc_received\": %llu}",
+			(unsigned long long)p->pfc_xoff_sent, (unsigned long long)p->pfc_xon_sent,
+			(unsigned long long)p->pfc_rx);
+		first = 0;
+	}
+	fprintf(out, "%s],\n", first ? "" : "\n  ");
+}
+
 void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *ri)
 {
 	const struct net *net = sim_net(s);
@@ -91,6 +124,7 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 			(unsigned long long)(f->qp ? f->qp->retx_pkts : 0));
 	}
 	fprintf(out, "%s],\n  \"collectives\": [],\n", nf ? "\n  " : "");
+	json_ports(out, net, eng->now_ps);
 	fprintf(out, "  \"counters\": {\"packets_sent\": %llu, \"packet_hops\": %llu, "
 		     "\"bytes_delivered\": %llu, \"drops\": %llu, \"drops_by_reason\": {",
 		(unsigned long long)tp->ctr.packets_sent, (unsigned long long)net->ctr.packet_hops,
@@ -99,11 +133,13 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		fprintf(out, "%s\"%s\": %llu", r ? ", " : "", net_drop_reason_names[r],
 			(unsigned long long)net->ctr.drops[r]);
 	fprintf(out, "}, \"retransmits\": %llu, \"ecn_marks\": %llu, \"pfc_pauses\": %llu, "
-		     "\"cnps\": %llu,\n    \"data_packets\": %llu, \"acks\": %llu, \"nacks\": %llu, "
+		     "\"cnps\": %llu, \"pfc_resumes\": %llu, \"pfc_received\": %llu,\n"
+		     "    \"data_packets\": %llu, \"acks\": %llu, \"nacks\": %llu, "
 		     "\"rto_fires\": %llu, \"packets_created\": %llu, \"packets_consumed\": %llu, "
 		     "\"packets_in_flight\": %llu, \"conservation\": %s}\n}\n",
 		(unsigned long long)tp->ctr.retransmits, (unsigned long long)net->ctr.ecn_marks,
 		(unsigned long long)net->ctr.pfc_pauses, (unsigned long long)tp->ctr.cnps,
+		(unsigned long long)net->ctr.pfc_resumes, (unsigned long long)net->ctr.pfc_rx,
 		(unsigned long long)tp->ctr.data_pkts, (unsigned long long)tp->ctr.acks,
 		(unsigned long long)tp->ctr.nacks, (unsigned long long)tp->ctr.rto_fires,
 		(unsigned long long)net->pool.created, (unsigned long long)net->ctr.consumed,
@@ -166,6 +202,36 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 		if (show < nf)
 			fprintf(out, "  ... %zu more flows (use --json for all)\n", nf - show);
 	}
+	/* The five switch ports with the deepest queues. */
+	const struct net_port *top[5] = { 0 };
+	for (uint32_t i = 0; i < net->nports; i++) {
+		const struct net_port *p = &net->ports[i];
+		if (p->node->kind != NET_SWITCH || !p->max_queue_bytes)
+			continue;
+		for (int k = 0; k < 5; k++)
+			if (!top[k] || p->max_queue_bytes > top[k]->max_queue_bytes) {
+				memmove(&top[k + 1], &top[k], (size_t)(4 - k) * sizeof(top[0]));
+				top[k] = p;
+				break;
+			}
+	}
+	if (top[0]) {
+		fprintf(out, "deepest queues (switch egress):\n  %9s %6s %12s %12s %12s %9s %8s %12s\n",
+			"port", "to", "max_B", "p50_B", "p99_B", "util", "pauses", "paused_us");
+		for (int k = 0; k < 5 && top[k]; k++) {
+			const struct net_port *p = top[k];
+			char name[32];
+			snprintf(name, sizeof(name), "%u:%u", p->node->id, p->index);
+			fprintf(out, "  %9s %6u %12llu %12llu %12llu %8.1f%% %8llu %12.3f\n", name,
+				p->peer->node->id, (unsigned long long)p->max_queue_bytes,
+				(unsigned long long)net_qhist_percentile(p, 0.5, eng->now_ps),
+				(unsigned long long)net_qhist_percentile(p, 0.99, eng->now_ps),
+				eng->now_ps ? 100.0 * (double)p->tx_bytes * 8e12 /
+						      ((double)p->rate_bps * (double)eng->now_ps)
+					    : 0.0,
+				(unsigned long long)p->pfc_xoff_sent, (double)p->paused_ps / 1e6);
+		}
+	}
 	fprintf(out, "counters: packets_sent %llu, packet_hops %llu, bytes_delivered %llu, "
 		     "retransmits %llu, drops %llu",
 		(unsigned long long)tp->ctr.packets_sent, (unsigned long long)net->ctr.packet_hops,
@@ -182,6 +248,10 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 			}
 		fputc(')', out);
 	}
+	if (net->ctr.ecn_marks || net->ctr.pfc_pauses || tp->ctr.cnps)
+		fprintf(out, "\ncongestion: ecn_marks %llu, cnps %llu, pfc_pauses %llu, pfc_resumes %llu",
+			(unsigned long long)net->ctr.ecn_marks, (unsigned long long)tp->ctr.cnps,
+			(unsigned long long)net->ctr.pfc_pauses, (unsigned long long)net->ctr.pfc_resumes);
 	fprintf(out, "\npackets: created %llu = delivered %llu + dropped %llu + in flight %llu: %s\n",
 		(unsigned long long)net->pool.created, (unsigned long long)net->ctr.consumed,
 		(unsigned long long)net->ctr.drops_total, (unsigned long long)net_in_flight(net),
