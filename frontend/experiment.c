@@ -309,6 +309,8 @@ static const struct field pfc_fields[] = {
 	NUM(EXP, "resume_offset", F_SIZE, pfc_resume_offset_bytes, 0, UINT64_MAX),
 	NUM(EXP, "headroom", F_SIZE, pfc_headroom_bytes, 1, UINT64_MAX),
 	NUM(EXP, "quanta", F_UINT, pfc_quanta, 1, 65535),
+	NUM(EXP, "deadlock_timeout", F_TIME, pfc_deadlock_timeout_ps, 0, 1000 * NET_PS_PER_S),
+	OTHER("deadlock_stop"),
 	{ .key = NULL },
 };
 
@@ -360,6 +362,7 @@ static const struct field output_fields[] = {
 
 static const struct field root_fields[] = {
 	NUM(EXP, "seed", F_UINT, seed, 0, UINT64_MAX),
+	NUM(EXP, "stop_time", F_TIME, stop_ps, 1, 1000000 * NET_PS_PER_S),
 	OTHER("topology"),
 	SUBMAP("fabric", fabric_fields),
 	OTHER("workload"),
@@ -675,6 +678,9 @@ static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
 		if (!(exp->pfc_alpha > 0 && exp->pfc_alpha <= 64))
 			return fail(c, v, "fabric.pfc.alpha", "must be in (0, 64] (got \"%s\")", s);
 	}
+	if ((v = map_get(c, n, "deadlock_stop", NULL)) &&
+	    get_bool(c, v, "fabric.pfc.deadlock_stop", &exp->pfc_deadlock_stop) < 0)
+		return -1;
 	if (!exp->pfc_dynamic && !map_get(c, n, "xoff", NULL))
 		return fail(c, n, "fabric.pfc", "threshold: static needs xoff (like xoff: 200KB)");
 	if (exp->pfc_dynamic && map_get(c, n, "xoff", &v))
@@ -964,6 +970,9 @@ static void set_defaults(struct fe_experiment *exp)
 	exp->pfc_alpha = 0.125;
 	exp->pfc_resume_offset_bytes = 3072;
 	exp->pfc_quanta = 65535;
+	exp->pfc_deadlock_timeout_ps = NET_PS_PER_MS;
+	exp->pfc_deadlock_stop = 1;
+	exp->stop_ps = NET_TIME_NEVER;
 	snprintf(exp->cc, sizeof(exp->cc), "none");
 	exp->trace.kinds = NET_TR_ALL;
 	exp->trace.end_ps = NET_TIME_NEVER;

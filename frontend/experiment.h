@@ -44,6 +44,7 @@ struct fe_experiment {
 	char *path;               /* the file as given */
 	char *dir;                /* its directory, for relative paths */
 	uint64_t seed;            /* default 1 */
+	uint64_t stop_ps;         /* stop_time: end the run then (default never) */
 
 	/* topology */
 	char topo_kind[32];       /* "switch", or "ns3" for a file */
@@ -80,6 +81,8 @@ struct fe_experiment {
 	uint64_t pfc_resume_offset_bytes; /* default 3072 */
 	uint64_t pfc_headroom_bytes;      /* 0 (default): derived per port */
 	uint64_t pfc_quanta;      /* default 65535 */
+	uint64_t pfc_deadlock_timeout_ps; /* default 1 ms; 0 disables the detector */
+	int pfc_deadlock_stop;    /* default 0 */
 	int pfc_line;
 	char cc[32];              /* default "none" */
 	struct fe_kv *cc_params;  /* other keys of the cc map, raw */

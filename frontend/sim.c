@@ -261,7 +261,9 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 				       .quanta = (uint16_t)e->pfc_quanta,
 				       /* ACKs, NACKs and CNPs travel lossy in their own
 					* class, as in the HPCC ns-3 code. */
-				       .classes = (uint8_t)(0xffu & ~(1u << e->ack_prio)) } };
+				       .classes = (uint8_t)(0xffu & ~(1u << e->ack_prio)),
+				       .deadlock_timeout_ps = e->pfc_deadlock_timeout_ps,
+				       .deadlock_stop = e->pfc_deadlock_stop } };
 	if (net_create(&s->eng, &nc, &g, &s->net)) {
 		snprintf(err, errlen, "%s: topology: %s", e->path, s->eng.errmsg);
 		goto fail;
@@ -571,7 +573,12 @@ static int run_result(struct sim *s, int rc)
 
 int sim_run(struct sim *s)
 {
-	return run_result(s, net_engine_run(&s->eng));
+	uint64_t stop = s->exp->stop_ps ? s->exp->stop_ps : NET_TIME_NEVER;
+	int rc = net_engine_run_until(&s->eng, stop);
+	/* Reaching stop_time is a normal end; the clock shows where it stopped. */
+	if (rc == NET_OK && stop != NET_TIME_NEVER && s->eng.n)
+		s->eng.now_ps = stop;
+	return run_result(s, rc);
 }
 
 int sim_run_until(struct sim *s, uint64_t until_ps)

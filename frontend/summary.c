@@ -59,7 +59,7 @@ static void json_ports(FILE *out, const struct net *net, uint64_t end_ps)
 	for (uint32_t i = 0; i < net->nports; i++) {
 		const struct net_port *p = &net->ports[i];
 		int sw = p->node->kind == NET_SWITCH;
-		if (!(sw && p->tx_pkts) && !p->pfc_rx && !p->pfc_xoff_sent)
+		if (!(sw && p->tx_pkts) && !p->pfc_rx && !p->pfc_xoff_sent && !p->paused)
 			continue;
 		double util = end_ps ? (double)p->tx_bytes * 8.0 * 1e12 / ((double)p->rate_bps * (double)end_ps)
 				     : 0.0;
@@ -73,7 +73,7 @@ static void json_ports(FILE *out, const struct net *net, uint64_t end_ps)
 			(unsigned long long)net_qhist_percentile(p, 0.5, end_ps),
 			(unsigned long long)net_qhist_percentile(p, 0.99, end_ps),
 			net_qhist_mean(p, end_ps));
-		json_time(out, "paused", p->paused_ps, 1);
+		json_time(out, "paused", net_port_paused_ps(p, end_ps), 1);
 		fprintf(out, "\"pfc_pauses_sent\": %llu, \"pfc_resumes_sent\": %llu, "
 			     "\"pfc_received\": %llu}",
 			(unsigned long long)p->pfc_xoff_sent, (unsigned long long)p->pfc_xon_sent,
@@ -125,6 +125,18 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 	}
 	fprintf(out, "%s],\n  \"collectives\": [],\n", nf ? "\n  " : "");
 	json_ports(out, net, eng->now_ps);
+	if (net->deadlock.found) {
+		const struct net_deadlock *d = &net->deadlock;
+		fprintf(out, "  \"pfc_deadlock\": {\"class\": %u, ", d->cls);
+		json_time(out, "since", d->since_ps, 1);
+		json_time(out, "detected", d->detected_ps, 1);
+		fprintf(out, "\"cycle_length\": %u, \"nodes\": [", d->nnodes);
+		for (uint32_t i = 0; i < d->nnodes && i < NET_DEADLOCK_MAX_NODES; i++)
+			fprintf(out, "%s%u", i ? ", " : "", d->nodes[i]);
+		fprintf(out, "]},\n");
+	} else {
+		fprintf(out, "  \"pfc_deadlock\": null,\n");
+	}
 	fprintf(out, "  \"counters\": {\"packets_sent\": %llu, \"packet_hops\": %llu, "
 		     "\"bytes_delivered\": %llu, \"drops\": %llu, \"drops_by_reason\": {",
 		(unsigned long long)tp->ctr.packets_sent, (unsigned long long)net->ctr.packet_hops,
@@ -229,7 +241,8 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 				eng->now_ps ? 100.0 * (double)p->tx_bytes * 8e12 /
 						      ((double)p->rate_bps * (double)eng->now_ps)
 					    : 0.0,
-				(unsigned long long)p->pfc_xoff_sent, (double)p->paused_ps / 1e6);
+				(unsigned long long)p->pfc_xoff_sent,
+				(double)net_port_paused_ps(p, eng->now_ps) / 1e6);
 		}
 	}
 	fprintf(out, "counters: packets_sent %llu, packet_hops %llu, bytes_delivered %llu, "
@@ -252,6 +265,14 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 		fprintf(out, "\ncongestion: ecn_marks %llu, cnps %llu, pfc_pauses %llu, pfc_resumes %llu",
 			(unsigned long long)net->ctr.ecn_marks, (unsigned long long)tp->ctr.cnps,
 			(unsigned long long)net->ctr.pfc_pauses, (unsigned long long)net->ctr.pfc_resumes);
+	if (net->deadlock.found) {
+		const struct net_deadlock *d = &net->deadlock;
+		fprintf(out, "\nPFC DEADLOCK: a pause cycle in class %u since %.3f us (seen at %.3f us):",
+			d->cls, (double)d->since_ps / 1e6, (double)d->detected_ps / 1e6);
+		for (uint32_t i = 0; i < d->nnodes && i < NET_DEADLOCK_MAX_NODES; i++)
+			fprintf(out, " %u ->", d->nodes[i]);
+		fprintf(out, " %u", d->nodes[0]);
+	}
 	fprintf(out, "\npackets: created %llu = delivered %llu + dropped %llu + in flight %llu: %s\n",
 		(unsigned long long)net->pool.created, (unsigned long long)net->ctr.consumed,
 		(unsigned long long)net->ctr.drops_total, (unsigned long long)net_in_flight(net),

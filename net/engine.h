@@ -113,10 +113,13 @@ static inline const char *net_errmsg(const struct net_engine *eng) { return eng-
 void net_fmt_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Serialization time of `bytes` at rate_bps, rounded up to a whole ps. */
+/* Serialization time of `bytes` at rate_bps, rounded up to a whole ps.
+ * 128-bit: bytes x 8e12 passes 2^64 from 2.3 MB (a PFC pause of 65,535
+ * quanta is 4.2 MB of bit times). */
 static inline uint64_t net_ser_ps(uint64_t bytes, uint64_t rate_bps)
 {
-	return (bytes * 8ull * NET_PS_PER_S + rate_bps - 1) / rate_bps;
+	unsigned __int128 bits_ps = (unsigned __int128)bytes * 8u * NET_PS_PER_S;
+	return (uint64_t)((bits_ps + rate_bps - 1) / rate_bps);
 }
 
 #endif

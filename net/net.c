@@ -8,6 +8,7 @@
  */
 #include "net/net.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ static void port_arrive_event(struct net_engine *eng, struct net_event *ev);
 static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev);
 static void pause_event(struct net_engine *eng, struct net_event *ev);
 static void pfc_check(struct net *net, struct net_port *in, int c);
+static void deadlock_event(struct net_engine *eng, struct net_event *ev);
 
 #define TRACE_ON(net, k, node, t) ((net)->trace && net_trace_want((net)->trace, (k), (node), (t)))
 
@@ -139,6 +141,14 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 	}
 	free(deg);
 	deg = NULL;
+	net_event_init(&net->deadlock_ev, deadlock_event, net);
+	net->cycle_since_ps = NET_TIME_NEVER;
+	if (cfg->pfc.enabled && cfg->pfc.deadlock_timeout_ps &&
+	    !(net->dl_state = calloc(net->nnodes, sizeof(*net->dl_state)))) {
+		net_seterr(eng, "out of memory creating the network");
+		net_destroy(net);
+		return NET_ERR_NOMEM;
+	}
 	/* Every port's events are initialised now, so net_destroy is safe. */
 	for (uint32_t i = 0; i < net->nports; i++) {
 		struct net_port *p = &net->ports[i];
@@ -204,6 +214,8 @@ void net_destroy(struct net *net)
 	if (!net)
 		return;
 	net_drain(net);
+	net_event_cancel(net->eng, &net->deadlock_ev);
+	free(net->dl_state);
 	for (uint32_t i = 0; i < net->nports; i++)
 		free(net->ports[i].qh);
 	net_routes_free(net);
@@ -610,6 +622,135 @@ static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev)
 	pfc_refresh_arm(net, port);
 }
 
+/* ---- PFC deadlock detector ---- */
+
+/* DFS over "node waits for peer" edges (an egress paused in class c); on a
+ * cycle, fill d with it and return 1. dl_state: 0 new, 1 on stack, 2 done;
+ * parent links are kept in the upper bits. */
+static int find_cycle(struct net *net, int c, struct net_deadlock *d)
+{
+	uint32_t n = net->nnodes, *st = net->dl_state;
+	memset(st, 0, n * sizeof(*st));
+	uint32_t *parent = malloc(n * sizeof(*parent)), *stack = malloc(n * sizeof(*stack));
+	uint32_t *next_port = calloc(n, sizeof(*next_port));
+	int found = 0;
+	if (!parent || !stack || !next_port)
+		goto out;
+	for (uint32_t s = 0; s < n && !found; s++) {
+		if (st[s])
+			continue;
+		uint32_t sp = 0;
+		stack[sp++] = s;
+		st[s] = 1;
+		parent[s] = UINT32_MAX;
+		while (sp && !found) {
+			uint32_t u = stack[sp - 1];
+			struct net_node *nu = &net->nodes[u];
+			if (next_port[u] == nu->nports) {
+				st[u] = 2;
+				sp--;
+				continue;
+			}
+			struct net_port *p = &nu->ports[next_port[u]++];
+			if (!(p->paused >> c & 1))
+				continue;
+			uint32_t v = p->peer->node->id;
+			if (st[v] == 1) {
+				/* v .. u is a cycle (u waits for v). */
+				uint32_t len = 0, w = u;
+				uint32_t tmp[NET_DEADLOCK_MAX_NODES];
+				for (;;) {
+					if (len < NET_DEADLOCK_MAX_NODES)
+						tmp[len] = w;
+					len++;
+					if (w == v)
+						break;
+					w = parent[w];
+				}
+				d->cls = (uint8_t)c;
+				d->nnodes = len;
+				uint32_t keep = len < NET_DEADLOCK_MAX_NODES ? len : NET_DEADLOCK_MAX_NODES;
+				for (uint32_t i = 0; i < keep; i++)
+					d->nodes[i] = tmp[keep - 1 - i];
+				found = 1;
+			} else if (!st[v]) {
+				st[v] = 1;
+				parent[v] = u;
+				stack[sp++] = v;
+			}
+		}
+	}
+out:
+	free(parent);
+	free(stack);
+	free(next_port);
+	return found;
+}
+
+static int any_paused(const struct net *net)
+{
+	for (uint32_t i = 0; i < net->nports; i++)
+		if (net->ports[i].paused)
+			return 1;
+	return 0;
+}
+
+static void deadlock_arm(struct net *net)
+{
+	if (net->dl_state && !net_event_pending(&net->deadlock_ev))
+		net_event_schedule(net->eng, &net->deadlock_ev,
+				   net->eng->now_ps + net->cfg.pfc.deadlock_timeout_ps / 4);
+}
+
+static void deadlock_event(struct net_engine *eng, struct net_event *ev)
+{
+	struct net *net = ev->arg;
+	struct net_deadlock d = { 0 };
+	int cycle = 0;
+	for (int c = 0; c < NET_NPRIO && !cycle; c++)
+		if (net->cfg.pfc.classes >> c & 1)
+			cycle = find_cycle(net, c, &d);
+	if (!cycle) {
+		net->cycle_since_ps = NET_TIME_NEVER;
+	} else {
+		if (net->cycle_since_ps == NET_TIME_NEVER)
+			net->cycle_since_ps = eng->now_ps;
+		if (!net->deadlock.found &&
+		    eng->now_ps - net->cycle_since_ps >= net->cfg.pfc.deadlock_timeout_ps) {
+			net->deadlock = d;
+			net->deadlock.found = 1;
+			net->deadlock.since_ps = net->cycle_since_ps;
+			net->deadlock.detected_ps = eng->now_ps;
+			if (net->cfg.pfc.deadlock_stop) {
+				char path[128];
+				size_t len = 0;
+				path[0] = 0;
+				for (uint32_t i = 0; i < d.nnodes && i < NET_DEADLOCK_MAX_NODES; i++)
+					len += (size_t)snprintf(path + len, sizeof(path) - len, "%s%u",
+								i ? " -> " : "", d.nodes[i]);
+				net_seterr(eng, "PFC deadlock: nodes %s -> %u wait on each other in class %u "
+					   "since %.3f us (stopped at %.3f us; fabric.pfc.deadlock_stop)",
+					   path, d.nodes[0], d.cls, (double)net->cycle_since_ps / 1e6,
+					   (double)eng->now_ps / 1e6);
+				if (!eng->failed)
+					eng->failed = NET_ERR_STATE;
+				return;
+			}
+		}
+	}
+	if (any_paused(net))
+		deadlock_arm(net);
+}
+
+uint64_t net_port_paused_ps(const struct net_port *port, uint64_t now_ps)
+{
+	uint64_t t = port->paused_ps;
+	for (int c = 0; c < NET_NPRIO; c++)
+		if (port->paused >> c & 1)
+			t += now_ps - port->paused_since_ps[c];
+	return t;
+}
+
 static void pause_lift(struct net *net, struct net_port *port, int c)
 {
 	port->paused &= (uint8_t)~(1u << c);
@@ -664,6 +805,7 @@ static void pfc_receive(struct net *net, struct net_port *port, struct net_pkt *
 		if (!(port->paused & bit)) {
 			port->paused |= bit;
 			port->paused_since_ps[c] = now;
+			deadlock_arm(net);
 		}
 		port->pause_until_ps[c] = now + pause_ps(port, (uint16_t)p->psn);
 	}

@@ -231,6 +231,20 @@ struct net_pfc_cfg {
 	uint32_t max_frame_bytes;    /* largest data frame (MTU + headers), for the headroom */
 	uint16_t quanta;             /* pause time an XOFF asks for, in 512-bit times */
 	uint8_t classes;             /* bit c: class c is lossless (PFC-managed) */
+	uint64_t deadlock_timeout_ps;/* report a pause cycle older than this (0: off) */
+	int deadlock_stop;           /* and stop the run */
+};
+
+/* A cycle of paused (port, class) edges that lasted deadlock_timeout: each
+ * node waits for the next to resume it. The first one seen is kept. */
+#define NET_DEADLOCK_MAX_NODES 16
+struct net_deadlock {
+	int found;
+	uint64_t since_ps;           /* the cycle existed from then ... */
+	uint64_t detected_ps;        /* ... and was reported then */
+	uint8_t cls;
+	uint32_t nnodes;             /* cycle length (nodes beyond the array are cut) */
+	uint32_t nodes[NET_DEADLOCK_MAX_NODES];
 };
 
 struct net_cfg {
@@ -259,6 +273,11 @@ struct net {
 	struct net_host_ops host_ops;
 	void *host_ctx;
 	struct net_trace *trace;     /* NULL: no trace */
+	/* PFC deadlock detector: checks every timeout/4 while any port is paused */
+	struct net_event deadlock_ev;
+	uint64_t cycle_since_ps;     /* a cycle has been seen at every check since (NEVER: none) */
+	struct net_deadlock deadlock;
+	uint32_t *dl_state;          /* DFS scratch, [nnodes] */
 };
 
 /* Instantiate a topology graph. Copies what it needs; the graph may be freed
@@ -297,6 +316,9 @@ static inline uint64_t net_port_ser_ps(const struct net *net, const struct net_p
 	bytes += net->cfg.wire_overhead_bytes;
 	return port->ps_per_byte ? bytes * port->ps_per_byte : net_ser_ps(bytes, port->rate_bps);
 }
+
+/* Time any class of the port has been paused, including pauses still on. */
+uint64_t net_port_paused_ps(const struct net_port *port, uint64_t now_ps);
 
 /* Packets in queues and on wires now (for the conservation check). */
 uint64_t net_in_flight(const struct net *net);

@@ -522,7 +522,7 @@ static void test_unknown_key_names_it_and_lists_valid_keys(void)
 		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
 		     4, "fabric.bufer: unknown key (valid keys in fabric: mtu, headers, buffer, "
 		     "ack_every, rto, nack_interval, priority, ecn, pfc, cc)");
-	expect_error("sed: 1\n", 1, "sed: unknown key (valid keys at the top level: seed, "
+	expect_error("sed: 1\n", 1, "sed: unknown key (valid keys at the top level: seed, stop_time, "
 		     "topology, fabric, workload, output)");
 	expect_error("topology: {kind: switch, hosts: 2}\n"
 		     "workload: {flows: [{src: 0, dst: 1, size: 1MB, sport: 5}]}\n",

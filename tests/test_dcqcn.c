@@ -304,9 +304,10 @@ static void test_check_rejects_inconsistent_configs(void)
 	const char *k0[] = { "alpha_timer", "0" };
 	CU_ASSERT_EQUAL(build(d, cfg, "paper", k0, 1, &bad), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "alpha_timer"));
+	/* (The rate parser itself refuses 0 b/s.) */
 	const char *m0[] = { "min_rate", "0bps" };
 	CU_ASSERT_EQUAL(build(d, cfg, "paper", m0, 1, &bad), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "min_rate"));
+	CU_ASSERT_EQUAL(bad, 1);
 	const char *f0[] = { "fast_recovery", "0" };
 	CU_ASSERT_EQUAL(build(d, cfg, "paper", f0, 1, &bad), -1);
 	/* A combination: only the check hook sees it (bad = -1). */
@@ -562,9 +563,11 @@ static void test_mellanox_first_cnp_sets_alpha_to_one(void)
 	r.ops->on_cnp(&r.f[0]);
 	CU_ASSERT_EQUAL(rc(&r), G(50));
 	CU_ASSERT_DOUBLE_EQUAL(alpha(&r), 1.0, 0);
-	/* Only the first: ten quiet periods later the decayed alpha is used. */
+	/* Only the first: after ten more quiet periods (ending at 605us ..
+	 * 1100us) the decayed alpha is used. */
+	a = 1.0;
 	for (int k = 0; k < 10; k++)
-		a = k ? (1.0 - 1.0 / 16) * a : 1.0 - 1.0 / 16;
+		a = (1.0 - 1.0 / 16) * a;
 	run_to(&r, 1100 * US);
 	CU_ASSERT_DOUBLE_EQUAL(alpha(&r), a, 0);
 	r.ops->on_cnp(&r.f[0]);
@@ -685,8 +688,8 @@ static void test_mellanox_increase_to_line_rate(void)
 		CU_ASSERT_EQUAL(rc(&r), want[k - 1]);
 		CU_ASSERT_EQUAL(rt(&r), LINE);
 	}
-	/* The cut plus one notification per change: 11. */
-	CU_ASSERT_EQUAL(r.notes, 11);
+	/* One notification for the cut and one for each of events 1..11. */
+	CU_ASSERT_EQUAL(r.notes, 12);
 	rig_close(&r);
 }
 

@@ -203,6 +203,10 @@ static void test_ser_time_is_exact_at_100g(void)
 	CU_ASSERT_EQUAL(net_ser_ps(1062, 100000000000ull), 84960);
 	/* 1 B at 3 Gb/s = 2666.67 ps, rounded up. */
 	CU_ASSERT_EQUAL(net_ser_ps(1, 3000000000ull), 2667);
+	/* Beyond 2^64 bit-picoseconds: a full PFC pause, 65,535 quanta of 512
+	 * bits = 4,194,240 B at 100 Gb/s = 335,539,200 ps; and 1 GB = 80 ms. */
+	CU_ASSERT_EQUAL(net_ser_ps(4194240, 100000000000ull), 335539200ull);
+	CU_ASSERT_EQUAL(net_ser_ps(1000000000ull, 100000000000ull), 80000000000ull);
 }
 
 static void test_rng_streams_reproducible_and_distinct(void)

@@ -124,11 +124,82 @@ static void test_no_pause_without_congestion(void)
 	scen_close(&sc);
 }
 
+/* Cyclic buffer dependency: five switches in a ring, each host sending two
+ * hops clockwise with a small static threshold. Every inter-switch link gets
+ * two line-rate flows, every switch pauses its ring predecessor, and the
+ * pauses form the cycle 5 -> 6 -> 7 -> 8 -> 9 -> 5 that never clears. */
+static const char ring5[] =
+	"10 5 10\n5 6 7 8 9\n"
+	"0 5 100Gbps 1us 0\n1 6 100Gbps 1us 0\n2 7 100Gbps 1us 0\n3 8 100Gbps 1us 0\n"
+	"4 9 100Gbps 1us 0\n5 6 100Gbps 1us 0\n6 7 100Gbps 1us 0\n7 8 100Gbps 1us 0\n"
+	"8 9 100Gbps 1us 0\n9 5 100Gbps 1us 0\n";
+static const char ring5_flows[] =
+	"workload:\n  flows:\n"
+	"    - {src: 0, dst: 2, size: 10MB}\n    - {src: 1, dst: 3, size: 10MB}\n"
+	"    - {src: 2, dst: 4, size: 10MB}\n    - {src: 3, dst: 0, size: 10MB}\n"
+	"    - {src: 4, dst: 1, size: 10MB}\n";
+
+static void test_deadlock_detected_and_stops_the_run(void)
+{
+	struct scen sc;
+	char y[2048];
+	const char *files[] = { "ring.txt", ring5, NULL };
+	snprintf(y, sizeof(y), "topology: {ns3: ring.txt}\n"
+			       "fabric: {pfc: {threshold: static, xoff: 20KB, deadlock_timeout: 100us}}\n%s",
+		 ring5_flows);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, files, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(sim_post_workload(sc.sim), 0);
+	CU_ASSERT_EQUAL(sim_run(sc.sim), NET_ERR_STATE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sim_errmsg(sc.sim), "PFC deadlock: nodes 5 -> 6 -> 7 -> 8 -> 9 -> 5"));
+	const struct net_deadlock *d = &sim_net(sc.sim)->deadlock;
+	CU_ASSERT_TRUE(d->found);
+	CU_ASSERT_EQUAL(d->cls, 3);
+	CU_ASSERT_EQUAL(d->nnodes, 5);
+	/* Reported once the cycle had lasted the timeout (checks every 25 us). */
+	CU_ASSERT_TRUE(d->detected_ps - d->since_ps >= 100000000ull);
+	CU_ASSERT_TRUE(d->detected_ps - d->since_ps < 125000000ull);
+	scen_close(&sc);
+}
+
+/* Observing a deadlock to stop_time: the only traffic left is PAUSE refresh.
+ * 10 ingresses are paused (5 from hosts, 5 from the ring), each sending its
+ * XOFF in the first 9 us and refreshing every half pause (65,535 quanta at
+ * 100 Gb/s = 335,539,200 ps, half 167,769,600 ps): 11 refreshes before 2 ms,
+ * 12 frames each, 120 in all, no RESUME. */
+static void test_deadlock_observed_until_stop_time(void)
+{
+	struct scen sc;
+	char y[2048];
+	const char *files[] = { "ring.txt", ring5, NULL };
+	snprintf(y, sizeof(y), "stop_time: 2ms\ntopology: {ns3: ring.txt}\n"
+			       "fabric: {pfc: {threshold: static, xoff: 20KB, deadlock_timeout: 100us,"
+			       " deadlock_stop: false}}\n%s", ring5_flows);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, files, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	const struct net *net = sim_net(sc.sim);
+	CU_ASSERT_EQUAL(sim_now(sc.sim), 2000000000ull);
+	CU_ASSERT_TRUE(net->deadlock.found);
+	CU_ASSERT_EQUAL(net->ctr.pfc_pauses, 120);
+	CU_ASSERT_EQUAL(net->ctr.pfc_resumes, 0);
+	/* Hosts have been paused since their switch's first XOFF reached them. */
+	for (uint32_t h = 0; h < 5; h++) {
+		uint64_t paused = net_port_paused_ps(&net->nodes[h].ports[0], sim_now(sc.sim));
+		CU_ASSERT_TRUE(paused > 1990000000ull && paused < 2000000000ull);
+	}
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	for (size_t i = 0; i < nf; i++)
+		CU_ASSERT_EQUAL(f[i].fct_ps, NET_TIME_NEVER);
+	scen_close(&sc);
+}
+
 static const struct unit_test pfc_tests[] = {
 	{ "pfc_makes_incast_lossless", test_pfc_makes_incast_lossless },
 	{ "static_threshold_bounded_by_headroom", test_static_threshold_bounded_by_headroom },
 	{ "short_quanta_are_refreshed", test_short_quanta_are_refreshed },
 	{ "no_pause_without_congestion", test_no_pause_without_congestion },
+	{ "deadlock_detected_and_stops_the_run", test_deadlock_detected_and_stops_the_run },
+	{ "deadlock_observed_until_stop_time", test_deadlock_observed_until_stop_time },
 	{ NULL, NULL },
 };
 
