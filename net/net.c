@@ -324,7 +324,9 @@ uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t en
 		if (acc + (double)ps[b] >= want) {
 			uint64_t lo, hi;
 			net_qh_range(b, &lo, &hi);
-			return lo + (uint64_t)((double)(hi - 1 - lo) * ((want - acc) / (double)ps[b]));
+			uint64_t v = lo + (uint64_t)((double)(hi - 1 - lo) * ((want - acc) / (double)ps[b]));
+			/* Interpolating inside the top bucket can pass the true maximum. */
+			return v < port->max_queue_bytes ? v : port->max_queue_bytes;
 		}
 		acc += (double)ps[b];
 	}
