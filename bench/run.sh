@@ -48,11 +48,25 @@ awk 'BEGIN {
 	for (s = 1; s < 64; s++) printf "    - {src: %d, dst: 0, size: 1MB}\n", s
 }' >"$out/switch64-incast.yaml"
 
+# switch64-a2a-lossless: switch64-a2a with PFC and DCQCN (paper preset) on,
+# to compare with the plain figure (the target: within 10% of it).
+sed 's/fabric: {mtu: 1000B, cc: none}/fabric: {mtu: 1000B, pfc: {enabled: true}, cc: {algorithm: dcqcn, preset: paper}}/' \
+	"$out/switch64-a2a.yaml" >"$out/switch64-a2a-lossless.yaml"
+
+# incast8-lossless: 8:1 incast of 10 MB flows at 100 Gb/s with PFC + DCQCN.
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: switch, hosts: 9, link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 1000B, pfc: {enabled: true}, cc: {algorithm: dcqcn, preset: paper}}"
+	print "workload:\n  flows:"
+	for (s = 1; s < 9; s++) printf "    - {src: %d, dst: 0, size: 10MB}\n", s
+}' >"$out/incast8-lossless.yaml"
+
 num() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
 
-printf '%-18s %12s %12s %9s %11s %11s %9s %12s\n' scenario packet_hops events wall_s \
+printf '%-22s %12s %12s %9s %11s %11s %9s %12s\n' scenario packet_hops events wall_s \
 	"Mhops/s" "Mevents/s" "RSS_MiB" "sim_time_us"
-for sc in switch64-a2a switch64-perm switch64-incast; do
+for sc in switch64-a2a switch64-perm switch64-incast switch64-a2a-lossless incast8-lossless; do
 	best=""
 	i=0
 	while [ "$i" -lt "$reps" ]; do
@@ -70,7 +84,7 @@ for sc in switch64-a2a switch64-perm switch64-incast; do
 	rss=$(num "$j" peak_rss_kb)
 	simps=$(num "$j" sim_time_ps)
 	awk -v sc="$sc" -v h="$hops" -v e="$ev" -v w="$best" -v r="$rss" -v t="$simps" 'BEGIN {
-		printf "%-18s %12d %12d %9.3f %11.2f %11.2f %9.1f %12.3f\n",
+		printf "%-22s %12d %12d %9.3f %11.2f %11.2f %9.1f %12.3f\n",
 			sc, h, e, w, h / w / 1e6, e / w / 1e6, r / 1024, t / 1e6 }'
 done
 echo "(best of $reps runs each; $(uname -m), $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'))"
