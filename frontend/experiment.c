@@ -598,6 +598,38 @@ static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *o
 	return 0;
 }
 
+/* A plain number in [lo, hi] (or (lo, hi] when lo_open). */
+static int get_fraction(struct ctx *c, const yaml_node_t *n, const char *key, double lo,
+			double hi, int lo_open, double *out)
+{
+	const char *s = scalar(c, n, key);
+	char msg[200];
+	if (!s)
+		return -1;
+	if (net_parse_double(s, out, msg, sizeof(msg)) < 0)
+		return fail(c, n, key, "%s", msg);
+	if (!((lo_open ? *out > lo : *out >= lo) && *out <= hi))
+		return fail(c, n, key, "must be in %c%g, %g] (got \"%s\")", lo_open ? '(' : '[', lo,
+			    hi, s);
+	return 0;
+}
+
+/* One of two words: *out = 1 for `one`, 0 for `zero`. */
+static int get_either(struct ctx *c, const yaml_node_t *n, const char *key, const char *one,
+		      const char *zero, int *out)
+{
+	const char *s = scalar(c, n, key);
+	if (!s)
+		return -1;
+	if (!strcmp(s, one))
+		*out = 1;
+	else if (!strcmp(s, zero))
+		*out = 0;
+	else
+		return fail(c, n, key, "expected %s or %s, found \"%s\"", one, zero, s);
+	return 0;
+}
+
 /* ecn: {enabled, kmin, kmax, pmax, mark}; the numeric keys are read by the
  * field table, the rest here. Kmin and Kmax are given together or not at all
  * (then both scale with each port's rate). */
@@ -609,29 +641,15 @@ static int load_ecn(struct ctx *c, const yaml_node_t *fabric)
 	if (!n)
 		return 0;
 	exp->ecn_line = node_line(n);
-	if ((v = map_get(c, n, "enabled", NULL)) && get_bool(c, v, "fabric.ecn.enabled", &exp->ecn_enabled) < 0)
+	if ((v = map_get(c, n, "enabled", NULL)) &&
+	    get_bool(c, v, "fabric.ecn.enabled", &exp->ecn_enabled) < 0)
 		return -1;
-	if ((v = map_get(c, n, "pmax", NULL))) {
-		const char *s = scalar(c, v, "fabric.ecn.pmax");
-		char msg[200];
-		if (!s)
-			return -1;
-		if (net_parse_double(s, &exp->ecn_pmax, msg, sizeof(msg)) < 0)
-			return fail(c, v, "fabric.ecn.pmax", "%s", msg);
-		if (!(exp->ecn_pmax >= 0 && exp->ecn_pmax <= 1))
-			return fail(c, v, "fabric.ecn.pmax", "must be in [0, 1] (got \"%s\")", s);
-	}
-	if ((v = map_get(c, n, "mark", NULL))) {
-		const char *s = scalar(c, v, "fabric.ecn.mark");
-		if (!s)
-			return -1;
-		if (!strcmp(s, "enqueue"))
-			exp->ecn_mark_enqueue = 1;
-		else if (!strcmp(s, "dequeue"))
-			exp->ecn_mark_enqueue = 0;
-		else
-			return fail(c, v, "fabric.ecn.mark", "expected enqueue or dequeue, found \"%s\"", s);
-	}
+	if ((v = map_get(c, n, "pmax", NULL)) &&
+	    get_fraction(c, v, "fabric.ecn.pmax", 0, 1, 0, &exp->ecn_pmax) < 0)
+		return -1;
+	if ((v = map_get(c, n, "mark", NULL)) &&
+	    get_either(c, v, "fabric.ecn.mark", "enqueue", "dequeue", &exp->ecn_mark_enqueue) < 0)
+		return -1;
 	yaml_node_t *kmin = map_get(c, n, "kmin", NULL), *kmax = map_get(c, n, "kmax", NULL);
 	if (!kmin != !kmax)
 		return fail(c, n, "fabric.ecn", "give kmin and kmax together (or neither: both "
@@ -657,27 +675,12 @@ static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
 	if ((v = map_get(c, n, "enabled", NULL)) &&
 	    get_bool(c, v, "fabric.pfc.enabled", &exp->pfc_enabled) < 0)
 		return -1;
-	if ((v = map_get(c, n, "threshold", NULL))) {
-		const char *s = scalar(c, v, "fabric.pfc.threshold");
-		if (!s)
-			return -1;
-		if (!strcmp(s, "dynamic"))
-			exp->pfc_dynamic = 1;
-		else if (!strcmp(s, "static"))
-			exp->pfc_dynamic = 0;
-		else
-			return fail(c, v, "fabric.pfc.threshold", "expected dynamic or static, found \"%s\"", s);
-	}
-	if ((v = map_get(c, n, "alpha", NULL))) {
-		const char *s = scalar(c, v, "fabric.pfc.alpha");
-		char msg[200];
-		if (!s)
-			return -1;
-		if (net_parse_double(s, &exp->pfc_alpha, msg, sizeof(msg)) < 0)
-			return fail(c, v, "fabric.pfc.alpha", "%s", msg);
-		if (!(exp->pfc_alpha > 0 && exp->pfc_alpha <= 64))
-			return fail(c, v, "fabric.pfc.alpha", "must be in (0, 64] (got \"%s\")", s);
-	}
+	if ((v = map_get(c, n, "threshold", NULL)) &&
+	    get_either(c, v, "fabric.pfc.threshold", "dynamic", "static", &exp->pfc_dynamic) < 0)
+		return -1;
+	if ((v = map_get(c, n, "alpha", NULL)) &&
+	    get_fraction(c, v, "fabric.pfc.alpha", 0, 64, 1, &exp->pfc_alpha) < 0)
+		return -1;
 	if ((v = map_get(c, n, "deadlock_stop", NULL)) &&
 	    get_bool(c, v, "fabric.pfc.deadlock_stop", &exp->pfc_deadlock_stop) < 0)
 		return -1;
