@@ -15,10 +15,12 @@
 
 extern const struct cc_ops cc_none_ops;
 extern const struct cc_ops cc_dcqcn_ops;
+extern const struct cc_ops cc_learned_ops;
 
 static const struct cc_ops *const registry[] = {
 	&cc_none_ops,
 	&cc_dcqcn_ops,
+	&cc_learned_ops,
 };
 #define NREG (sizeof(registry) / sizeof(registry[0]))
 
@@ -60,13 +62,20 @@ int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t er
 				snprintf(err, errlen, "congestion control %s: registered twice", o->name);
 				return -1;
 			}
-		for (size_t p = 0; p < o->nparams; p++)
-			if (o->params[p].offset + sizeof(uint64_t) > o->cfg_size &&
-			    o->params[p].offset + sizeof(double) > o->cfg_size) {
+		for (size_t p = 0; p < o->nparams; p++) {
+			const struct cc_param *q = &o->params[p];
+			/* A string's array must hold at least its NUL, and all of it
+			 * must lie inside the config. */
+			int outside = q->type == CC_P_STRING
+				? q->max < 1 || q->offset + (size_t)q->max > o->cfg_size
+				: q->offset + sizeof(uint64_t) > o->cfg_size &&
+				  q->offset + sizeof(double) > o->cfg_size;
+			if (outside) {
 				snprintf(err, errlen, "congestion control %s: parameter %s outside its config",
-					 o->name, o->params[p].name);
+					 o->name, q->name);
 				return -1;
 			}
+		}
 	}
 	return 0;
 }
@@ -125,6 +134,22 @@ int cc_param_set(const struct cc_ops *ops, void *cfg, const char *name, const ch
 		return -1;
 	}
 	char *slot = (char *)cfg + p->offset;
+	if (p->type == CC_P_STRING) {
+		size_t len = strlen(value);
+		/* Refused rather than cut: a truncated path would name another file. */
+		if ((double)len + 1 > p->max) {
+			snprintf(err, errlen, "%s is too long (%zu characters, at most %.0f)", p->name, len,
+				 p->max - 1);
+			return -1;
+		}
+		if ((double)len < p->min) {
+			snprintf(err, errlen, "%s must have at least %.0f character%s", p->name, p->min,
+				 p->min == 1 ? "" : "s");
+			return -1;
+		}
+		memcpy(slot, value, len + 1);
+		return 0;
+	}
 	uint64_t u = 0;
 	double d = 0;
 	int rc;

@@ -27,13 +27,18 @@ enum cc_flags {
 	CC_F_USES_WINDOW = 1u << 1,  /* window_bytes limits bytes in flight */
 };
 
-enum cc_param_type { CC_P_RATE, CC_P_TIME, CC_P_BYTES, CC_P_DOUBLE, CC_P_UINT };
+/* CC_P_RATE, _TIME, _BYTES and _UINT are stored as uint64_t, CC_P_DOUBLE as
+ * double. CC_P_STRING (a file path, an address) is stored as a fixed char
+ * array inside the config, so that the config stays one flat block the
+ * transport can copy: its `max` is the array's size in bytes (NUL
+ * included) and its `min` the shortest length accepted. */
+enum cc_param_type { CC_P_RATE, CC_P_TIME, CC_P_BYTES, CC_P_DOUBLE, CC_P_UINT, CC_P_STRING };
 
 struct cc_param {
 	const char *name;
 	enum cc_param_type type;
 	size_t offset;               /* into the algorithm's config struct */
-	double min, max;             /* inclusive range, in the base unit */
+	double min, max;             /* inclusive range, in the base unit (strings: above) */
 	const char *help;
 };
 
@@ -132,7 +137,8 @@ int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t er
 int cc_registry_check(char *err, size_t errlen);
 
 /* Set parameter `name` of cfg from text with units (e.g. "40Mbps", "55us",
- * "10MB", "0.0039"); range-checked. Errors name the parameter. */
+ * "10MB", "0.0039"); range-checked. A CC_P_STRING parameter takes the text
+ * as it is, length-checked against its array. Errors name the parameter. */
 int cc_param_set(const struct cc_ops *ops, void *cfg, const char *name, const char *value,
 		 char *err, size_t errlen);
 
