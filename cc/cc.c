@@ -66,7 +66,7 @@ int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t er
 			const struct cc_param *q = &o->params[p];
 			/* A string's array must hold at least its NUL, and all of it
 			 * must lie inside the config. */
-			int outside = q->type == CC_P_STRING
+			int outside = cc_param_is_text(q->type)
 				? q->max < 1 || q->offset + (size_t)q->max > o->cfg_size
 				: q->offset + sizeof(uint64_t) > o->cfg_size &&
 				  q->offset + sizeof(double) > o->cfg_size;
@@ -83,6 +83,14 @@ int cc_ops_check(const struct cc_ops *const *tab, size_t n, char *err, size_t er
 int cc_registry_check(char *err, size_t errlen)
 {
 	return cc_ops_check(registry, NREG, err, errlen);
+}
+
+const struct cc_param *cc_param_find(const struct cc_ops *ops, const char *name)
+{
+	for (size_t i = 0; i < ops->nparams; i++)
+		if (!strcmp(ops->params[i].name, name))
+			return &ops->params[i];
+	return NULL;
 }
 
 int cc_config_build(const struct cc_ops *ops, void *cfg, const char *const *names,
@@ -134,7 +142,7 @@ int cc_param_set(const struct cc_ops *ops, void *cfg, const char *name, const ch
 		return -1;
 	}
 	char *slot = (char *)cfg + p->offset;
-	if (p->type == CC_P_STRING) {
+	if (cc_param_is_text(p->type)) {
 		size_t len = strlen(value);
 		/* Refused rather than cut: a truncated path would name another file. */
 		if ((double)len + 1 > p->max) {

@@ -31,8 +31,20 @@ enum cc_flags {
  * double. CC_P_STRING (a file path, an address) is stored as a fixed char
  * array inside the config, so that the config stays one flat block the
  * transport can copy: its `max` is the array's size in bytes (NUL
- * included) and its `min` the shortest length accepted. */
-enum cc_param_type { CC_P_RATE, CC_P_TIME, CC_P_BYTES, CC_P_DOUBLE, CC_P_UINT, CC_P_STRING };
+ * included) and its `min` the shortest length accepted. CC_P_PATH is a
+ * CC_P_STRING naming a file: a caller reading a config file resolves a
+ * relative path against that file's directory before setting it. */
+enum cc_param_type { CC_P_RATE, CC_P_TIME, CC_P_BYTES, CC_P_DOUBLE, CC_P_UINT, CC_P_STRING,
+		     CC_P_PATH };
+
+static inline int cc_param_is_text(enum cc_param_type t)
+{
+	return t == CC_P_STRING || t == CC_P_PATH;
+}
+
+/* The parameter table entry for `name`, or NULL. */
+struct cc_ops;
+const struct cc_param *cc_param_find(const struct cc_ops *ops, const char *name);
 
 struct cc_param {
 	const char *name;

@@ -90,7 +90,7 @@ static const struct cc_param learned_params[] = {
 	  "initial rate as a fraction of the line rate, (0, 1]"),
 	P("cnp_interval", CC_P_TIME, cnp_interval_ps, 0, ONE_S_PS,
 	  "receiver: at most one CNP per flow per interval (time; 0: one per marked packet)"),
-	P("model", CC_P_STRING, model, 0, MODEL_PATH_MAX,
+	P("model", CC_P_PATH, model, 0, MODEL_PATH_MAX,
 	  "the policy's model file (linear: a YAML path, relative to the working directory)"),
 };
 

@@ -176,13 +176,32 @@ static int setup_cc(struct sim *s, const struct fe_experiment *e, const struct c
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* Relative file paths name files beside the experiment, as ns-3 ones do. */
+	char **owned = calloc(n + 1, sizeof(*owned));
+	if (!owned) {
+		free(names);
+		free(values);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		names[i] = e->cc_params[i].key;
 		values[i] = e->cc_params[i].value;
+		const struct cc_param *p = cc_param_find(cc, names[i]);
+		if (p && p->type == CC_P_PATH && values[i][0] && values[i][0] != '/' && e->dir &&
+		    strcmp(e->dir, ".")) {
+			size_t len = strlen(e->dir) + strlen(values[i]) + 2;
+			if ((owned[i] = malloc(len)))
+				snprintf(owned[i], len, "%s/%s", e->dir, values[i]);
+			values[i] = owned[i] ? owned[i] : values[i];
+		}
 	}
 	char msg[400];
 	int bad;
 	int rc = cc_config_build(cc, s->cc_cfg, names, values, n, &bad, msg, sizeof(msg));
+	for (size_t i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
 	free(names);
 	free(values);
 	if (rc) {

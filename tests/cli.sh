@@ -153,6 +153,18 @@ else
 	bad trace_filter_kinds_and_nodes "$(cat "$T/filt.info")"
 fi
 
+# --- a CC model file named relative to the experiment, run from elsewhere ---
+mkdir -p "$T/sub"
+cp "$SRCDIR/examples/policy-linear.yaml" "$T/sub/m.yaml"
+exp sub/learned.yaml "topology: {kind: switch, hosts: 3}
+fabric: {cc: {algorithm: learned, preset: linear, model: m.yaml}}
+workload: {flows: [{src: 1, dst: 0, size: 1MB}, {src: 2, dst: 0, size: 1MB}]}"
+if (cd / && "$PKTSIM" run "$T/sub/learned.yaml" >"$T/l.out" 2>&1) && grep -q "2 of 2 complete" "$T/l.out"; then
+	ok cc_model_path_relative_to_experiment
+else
+	bad cc_model_path_relative_to_experiment "$(cat "$T/l.out")"
+fi
+
 # --- ns-3 experiment directory, relative paths ---
 if "$PKTSIM" run "$SRCDIR/examples/ns3/experiment.yaml" >"$T/ns3" 2>&1 && grep -q "2 of 2 complete" "$T/ns3"; then
 	ok ns3_example_runs

@@ -507,7 +507,8 @@ static void test_registered_and_asks_for_cnps(void)
 	CU_ASSERT_FALSE(l->flags & CC_F_USES_WINDOW);
 	CU_ASSERT(l->priv_size > 0 && l->shared_size > 0 && l->cfg_size > 0);
 	CU_ASSERT_PTR_NOT_NULL(l->release);
-	CU_ASSERT_EQUAL(param(l, "model")->type, CC_P_STRING);
+	/* A path: resolved against the experiment file's directory. */
+	CU_ASSERT_EQUAL(param(l, "model")->type, CC_P_PATH);
 }
 
 static void test_defaults_and_presets(void)
@@ -1032,8 +1033,11 @@ static void test_experiment_file_errors(void)
 			  "(expected a policy: rule, linear)");
 	expect_scen_error("{algorithm: learned, preset: linear}",
 			  "exp.yaml:3: fabric.cc: learned: linear policy: no model file");
+	/* The relative model path is looked up beside the experiment file. */
 	expect_scen_error("{algorithm: learned, preset: linear, model: nowhere.yaml}",
-			  "exp.yaml:3: fabric.cc: learned: linear policy: nowhere.yaml: cannot open");
+			  "exp.yaml:3: fabric.cc: learned: linear policy: /tmp/pktsim-test-");
+	expect_scen_error("{algorithm: learned, preset: linear, model: nowhere.yaml}",
+			  "/nowhere.yaml: cannot open");
 	expect_scen_error("{algorithm: learned, interval: 5s}",
 			  "exp.yaml:3: fabric.cc.interval: interval = 5s is out of range");
 	expect_scen_error("{algorithm: learned, interval: 10ns}",
