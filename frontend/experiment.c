@@ -686,6 +686,14 @@ static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
 		return -1;
 	if (!exp->pfc_dynamic && !map_get(c, n, "xoff", NULL))
 		return fail(c, n, "fabric.pfc", "threshold: static needs xoff (like xoff: 200KB)");
+	if (!exp->pfc_dynamic && exp->pfc_xoff_bytes <= exp->pfc_resume_offset_bytes)
+		return fail(c, map_get(c, n, "xoff", NULL), "fabric.pfc.xoff",
+			    "xoff (%llu B) must exceed resume_offset (%llu B), or XON never comes",
+			    (unsigned long long)exp->pfc_xoff_bytes,
+			    (unsigned long long)exp->pfc_resume_offset_bytes);
+	if ((v = map_get(c, n, "deadlock_timeout", NULL)) && exp->pfc_deadlock_timeout_ps &&
+	    exp->pfc_deadlock_timeout_ps < NET_PS_PER_US)
+		return fail(c, v, "fabric.pfc.deadlock_timeout", "must be 0 (off) or at least 1us");
 	if (exp->pfc_dynamic && map_get(c, n, "xoff", &v))
 		return fail(c, v, "fabric.pfc.xoff", "only with threshold: static (dynamic uses alpha)");
 	return 0;

@@ -51,6 +51,8 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 		goto nomem;
 	net->eng = eng;
 	net->cfg = *cfg;
+	/* Before any exit through net_destroy: a zeroed event looks pending. */
+	net_event_init(&net->deadlock_ev, deadlock_event, net);
 	net_pool_init(&net->pool);
 	net->nnodes = g->nnodes;
 	net->nlinks = g->nlinks;
@@ -141,8 +143,29 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 	}
 	free(deg);
 	deg = NULL;
-	net_event_init(&net->deadlock_ev, deadlock_event, net);
-	net->cycle_since_ps = NET_TIME_NEVER;
+	/* A pause must outlast two frames, or the refresh sent at half-life can
+	 * arrive after it expired (or PAUSE frames crowd out data). */
+	uint64_t min_quanta = (2 * 8 * ((uint64_t)cfg->pfc.max_frame_bytes + NET_PFC_FRAME_BYTES) +
+			       511) / 512;
+	if (cfg->pfc.enabled && cfg->pfc.quanta < min_quanta) {
+		net_seterr(eng, "PFC quanta %u is too short: a pause must outlast two frames of "
+			   "%u B plus a PAUSE (at least %llu quanta)", cfg->pfc.quanta,
+			   cfg->pfc.max_frame_bytes, (unsigned long long)min_quanta);
+		net_destroy(net);
+		return NET_ERR_INVAL;
+	}
+	if (cfg->pfc.enabled)
+		for (uint32_t i = 0; i < net->nnodes; i++) {
+			const struct net_node *n = &net->nodes[i];
+			if (n->kind == NET_SWITCH && n->nports && n->buf_size <= n->headroom_total) {
+				net_seterr(eng, "switch %u: the buffer (%llu B) does not exceed the PFC "
+					   "headroom of its %u ports (%llu B): raise fabric.buffer or lower "
+					   "fabric.pfc.headroom", i, (unsigned long long)n->buf_size,
+					   n->nports, (unsigned long long)n->headroom_total);
+				net_destroy(net);
+				return NET_ERR_INVAL;
+			}
+		}
 	if (cfg->pfc.enabled && cfg->pfc.deadlock_timeout_ps &&
 	    !(net->dl_state = calloc(net->nnodes, sizeof(*net->dl_state)))) {
 		net_seterr(eng, "out of memory creating the network");
@@ -419,9 +442,17 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	uint64_t wake;
 	int from_q;
 	uint8_t probed;
+	/* The source's hooks (congestion control changing a rate) may wake this
+	 * very port while it chooses; re-entering would start two packets at
+	 * once. Such a wake is remembered and honoured below. */
+	port->selecting = 1;
+	port->rewake = 0;
 	struct net_pkt *p = port_select(net, port, now, &wake, &from_q, &probed);
+	port->selecting = 0;
 	if (!p) {
-		if (wake != NET_TIME_NEVER)
+		if (port->rewake)
+			net_event_schedule(net->eng, &port->tx_ev, now);
+		else if (wake != NET_TIME_NEVER)
 			net_event_schedule(net->eng, &port->tx_ev, wake);
 		return;
 	}
@@ -445,7 +476,7 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	 * before, unless an active class was not asked this time. */
 	uint8_t ms = port->src_mask & (uint8_t)~port->paused;
 	uint64_t t = port->busy_until_ps;
-	if (port->nonempty & (uint16_t)~port->paused)
+	if ((port->nonempty & (uint16_t)~port->paused) || port->rewake)
 		net_event_schedule(net->eng, &port->tx_ev, t);
 	else if (ms)
 		net_event_schedule(net->eng, &port->tx_ev,
@@ -461,6 +492,10 @@ static void port_tx_event(struct net_engine *eng, struct net_event *ev)
 /* Make sure the transmitter looks at its queues/source as soon as it is free. */
 static void port_wake(struct net *net, struct net_port *port)
 {
+	if (port->selecting) {
+		port->rewake = 1;
+		return;
+	}
 	uint64_t now = net->eng->now_ps;
 	uint64_t t = port->busy_until_ps > now ? port->busy_until_ps : now;
 	if (net_event_pending(&port->tx_ev)) {
@@ -594,7 +629,9 @@ static void pfc_check(struct net *net, struct net_port *in, int c)
 			pfc_send(net, in, c, cfg->quanta);
 			pfc_refresh_arm(net, in);
 		}
-	} else if (q + cfg->resume_offset_bytes <= t) {
+	} else if (q == 0 || q + cfg->resume_offset_bytes <= t) {
+		/* An empty ingress always resumes (the HPCC ns-3 rule): with a
+		 * threshold below the offset nothing else could. */
 		in->xoff &= (uint8_t)~bit;
 		pfc_send(net, in, c, 0);
 		pfc_refresh_arm(net, in);
@@ -612,8 +649,8 @@ static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev)
 	for (int c = 0; c < NET_NPRIO; c++) {
 		if (!(port->xoff >> c & 1) || port->xoff_sent_ps[c] + half > eng->now_ps)
 			continue;
-		uint64_t t = pfc_threshold(net, port->node);
-		if (port->in_bytes[c] + net->cfg.pfc.resume_offset_bytes <= t) {
+		uint64_t t = pfc_threshold(net, port->node), q = port->in_bytes[c];
+		if (q == 0 || q + net->cfg.pfc.resume_offset_bytes <= t) {
 			port->xoff &= (uint8_t)~(1u << c);
 			pfc_send(net, port, c, 0);
 		} else {
@@ -626,17 +663,21 @@ static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev)
 
 /* ---- PFC deadlock detector ---- */
 
-/* DFS over "node waits for peer" edges (an egress paused in class c); on a
- * cycle, fill d with it and return 1. dl_state: 0 new, 1 on stack, 2 done;
- * parent links are kept in the upper bits. */
+/* DFS over "node waits for peer" edges: an egress paused in class c without
+ * a break for at least the timeout (a pause that flickers on and off is
+ * congestion, not deadlock). On a cycle, fill d (nodes in waiting order,
+ * since = when its most recent edge began) and return 1. dl_state: 0 new,
+ * 1 on the stack, 2 done. */
 static int find_cycle(struct net *net, int c, struct net_deadlock *d)
 {
 	uint32_t n = net->nnodes, *st = net->dl_state;
+	uint64_t now = net->eng->now_ps, timeout = net->cfg.pfc.deadlock_timeout_ps;
 	memset(st, 0, n * sizeof(*st));
 	uint32_t *parent = malloc(n * sizeof(*parent)), *stack = malloc(n * sizeof(*stack));
 	uint32_t *next_port = calloc(n, sizeof(*next_port));
+	uint64_t *edge_since = malloc(n * sizeof(*edge_since)); /* of the edge into a node */
 	int found = 0;
-	if (!parent || !stack || !next_port)
+	if (!parent || !stack || !next_port || !edge_since)
 		goto out;
 	for (uint32_t s = 0; s < n && !found; s++) {
 		if (st[s])
@@ -654,23 +695,26 @@ static int find_cycle(struct net *net, int c, struct net_deadlock *d)
 				continue;
 			}
 			struct net_port *p = &nu->ports[next_port[u]++];
-			if (!(p->paused >> c & 1))
+			if (!(p->paused >> c & 1) || now - p->paused_since_ps[c] < timeout)
 				continue;
 			uint32_t v = p->peer->node->id;
 			if (st[v] == 1) {
 				/* v .. u is a cycle (u waits for v). */
-				uint32_t len = 0, w = u;
-				uint32_t tmp[NET_DEADLOCK_MAX_NODES];
+				uint32_t len = 0, w = u, tmp[NET_DEADLOCK_MAX_NODES];
+				uint64_t since = p->paused_since_ps[c];
 				for (;;) {
 					if (len < NET_DEADLOCK_MAX_NODES)
 						tmp[len] = w;
 					len++;
 					if (w == v)
 						break;
+					if (edge_since[w] > since)
+						since = edge_since[w];
 					w = parent[w];
 				}
 				d->cls = (uint8_t)c;
 				d->nnodes = len;
+				d->since_ps = since;
 				uint32_t keep = len < NET_DEADLOCK_MAX_NODES ? len : NET_DEADLOCK_MAX_NODES;
 				for (uint32_t i = 0; i < keep; i++)
 					d->nodes[i] = tmp[keep - 1 - i];
@@ -678,6 +722,7 @@ static int find_cycle(struct net *net, int c, struct net_deadlock *d)
 			} else if (!st[v]) {
 				st[v] = 1;
 				parent[v] = u;
+				edge_since[v] = p->paused_since_ps[c];
 				stack[sp++] = v;
 			}
 		}
@@ -686,22 +731,15 @@ out:
 	free(parent);
 	free(stack);
 	free(next_port);
+	free(edge_since);
 	return found;
-}
-
-static int any_paused(const struct net *net)
-{
-	for (uint32_t i = 0; i < net->nports; i++)
-		if (net->ports[i].paused)
-			return 1;
-	return 0;
 }
 
 static void deadlock_arm(struct net *net)
 {
+	uint64_t period = net->cfg.pfc.deadlock_timeout_ps / 4;
 	if (net->dl_state && !net_event_pending(&net->deadlock_ev))
-		net_event_schedule(net->eng, &net->deadlock_ev,
-				   net->eng->now_ps + net->cfg.pfc.deadlock_timeout_ps / 4);
+		net_event_schedule(net->eng, &net->deadlock_ev, net->eng->now_ps + (period ? period : 1));
 }
 
 static void deadlock_event(struct net_engine *eng, struct net_event *ev)
@@ -712,35 +750,27 @@ static void deadlock_event(struct net_engine *eng, struct net_event *ev)
 	for (int c = 0; c < NET_NPRIO && !cycle; c++)
 		if (net->cfg.pfc.classes >> c & 1)
 			cycle = find_cycle(net, c, &d);
-	if (!cycle) {
-		net->cycle_since_ps = NET_TIME_NEVER;
-	} else {
-		if (net->cycle_since_ps == NET_TIME_NEVER)
-			net->cycle_since_ps = eng->now_ps;
-		if (!net->deadlock.found &&
-		    eng->now_ps - net->cycle_since_ps >= net->cfg.pfc.deadlock_timeout_ps) {
-			net->deadlock = d;
-			net->deadlock.found = 1;
-			net->deadlock.since_ps = net->cycle_since_ps;
-			net->deadlock.detected_ps = eng->now_ps;
-			if (net->cfg.pfc.deadlock_stop) {
-				char path[128];
-				size_t len = 0;
-				path[0] = 0;
-				for (uint32_t i = 0; i < d.nnodes && i < NET_DEADLOCK_MAX_NODES; i++)
-					len += (size_t)snprintf(path + len, sizeof(path) - len, "%s%u",
-								i ? " -> " : "", d.nodes[i]);
-				net_seterr(eng, "PFC deadlock: nodes %s -> %u wait on each other in class %u "
-					   "since %.3f us (stopped at %.3f us; fabric.pfc.deadlock_stop)",
-					   path, d.nodes[0], d.cls, (double)net->cycle_since_ps / 1e6,
-					   (double)eng->now_ps / 1e6);
-				if (!eng->failed)
-					eng->failed = NET_ERR_STATE;
-				return;
-			}
+	if (cycle && !net->deadlock.found) {
+		net->deadlock = d;
+		net->deadlock.found = 1;
+		net->deadlock.detected_ps = eng->now_ps;
+		if (net->cfg.pfc.deadlock_stop) {
+			char path[128];
+			size_t len = 0;
+			path[0] = 0;
+			for (uint32_t i = 0; i < d.nnodes && i < NET_DEADLOCK_MAX_NODES; i++)
+				len += (size_t)snprintf(path + len, sizeof(path) - len, "%s%u",
+							i ? " -> " : "", d.nodes[i]);
+			net_seterr(eng, "PFC deadlock: nodes %s -> %u wait on each other in class %u "
+				   "since %.3f us (stopped at %.3f us; fabric.pfc.deadlock_stop)",
+				   path, d.nodes[0], d.cls, (double)d.since_ps / 1e6,
+				   (double)eng->now_ps / 1e6);
+			if (!eng->failed)
+				eng->failed = NET_ERR_STATE;
+			return;
 		}
 	}
-	if (any_paused(net))
+	if (net->paused_pairs && !net->deadlock.found)
 		deadlock_arm(net);
 }
 
@@ -757,6 +787,10 @@ static void pause_lift(struct net *net, struct net_port *port, int c)
 {
 	port->paused &= (uint8_t)~(1u << c);
 	port->paused_ps += net->eng->now_ps - port->paused_since_ps[c];
+	/* Nothing paused: no deadlock to look for (and no stale event to
+	 * stretch the run's end). */
+	if (--net->paused_pairs == 0)
+		net_event_cancel(net->eng, &net->deadlock_ev);
 }
 
 static void pause_arm(struct net *net, struct net_port *port)
@@ -807,6 +841,7 @@ static void pfc_receive(struct net *net, struct net_port *port, struct net_pkt *
 		if (!(port->paused & bit)) {
 			port->paused |= bit;
 			port->paused_since_ps[c] = now;
+			net->paused_pairs++;
 			deadlock_arm(net);
 		}
 		port->pause_until_ps[c] = now + pause_ps(port, (uint16_t)p->psn);

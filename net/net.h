@@ -102,6 +102,8 @@ struct net_port {
 	uint8_t paused;              /* bit c: class c paused by PFC */
 	uint8_t src_mask;            /* bit c: the host's source has class-c work */
 	uint8_t src_turn;            /* bit c: the source's turn in class c (vs transit) */
+	uint8_t selecting;           /* inside port_select: wakes are deferred ... */
+	uint8_t rewake;              /* ... and remembered here */
 	uint64_t busy_until_ps;      /* transmitter serializing until then */
 	struct net_event tx_ev;      /* transmitter free / source wake-up */
 	uint64_t rate_bps;
@@ -275,7 +277,7 @@ struct net {
 	struct net_trace *trace;     /* NULL: no trace */
 	/* PFC deadlock detector: checks every timeout/4 while any port is paused */
 	struct net_event deadlock_ev;
-	uint64_t cycle_since_ps;     /* a cycle has been seen at every check since (NEVER: none) */
+	uint32_t paused_pairs;       /* (port, class) pairs paused now */
 	struct net_deadlock deadlock;
 	uint32_t *dl_state;          /* DFS scratch, [nnodes] */
 };

@@ -10,6 +10,7 @@
 #include "tests/unit_main.h"
 
 #include "net/net.h"
+#include "frontend/trace_read.h"
 
 static void incast_yaml(char *buf, size_t n, int senders, const char *fabric, const char *size)
 {
@@ -241,6 +242,130 @@ static void test_victim_flow_blocked_by_pfc_recovers_with_dcqcn(void)
 	CU_ASSERT_TRUE(g_dcqcn >= 0.9 * fair && g_dcqcn <= fair * 1.0001);
 }
 
+/* Regression (review B1): with DCQCN's byte counter changing a rate from
+ * inside the NIC's choice of packet, the port was re-entered and started two
+ * frames at once. The invariant checked on the whole trace: a port never
+ * starts a frame before the previous one is serialized (100 Gb/s: 80 ps
+ * per byte). */
+static void test_port_never_starts_two_frames_at_once(void)
+{
+	struct scen sc;
+	char y[1024], tr[128];
+	snprintf(tr, sizeof(tr), "/tmp/pktsim-b1-%d.trace.gz", (int)getpid());
+	snprintf(y, sizeof(y), "topology: {kind: switch, hosts: 5}\n"
+			       "fabric: {pfc: {enabled: true}, cc: {algorithm: dcqcn, preset: paper,"
+			       " byte_counter: 100KB}}\n"
+			       "workload:\n  flows:\n"
+			       "    - {src: 1, dst: 0, size: 2MB}\n    - {src: 2, dst: 0, size: 2MB}\n"
+			       "    - {src: 3, dst: 0, size: 2MB}\n"
+			       "    - {src: 1, dst: 4, size: 4MB, prio: 1}\n"
+			       "output: {trace: {file: %s, kinds: [tx]}}\n", tr);
+	run(&sc, y);
+	scen_close(&sc);
+	struct fe_trace_reader *r;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(fe_trace_reader_open(tr, &r, err, sizeof(err)), 0);
+	static uint64_t free_at[64][8];
+	memset(free_at, 0, sizeof(free_at));
+	struct fe_trace_rec rec;
+	uint64_t n = 0, overlaps = 0;
+	while (fe_trace_reader_next_rec(r, &rec) == 1) {
+		if (rec.kind != NET_TR_TX || rec.node >= 64 || rec.port >= 8)
+			continue;
+		if (rec.t_ps < free_at[rec.node][rec.port])
+			overlaps++;
+		free_at[rec.node][rec.port] = rec.t_ps + (uint64_t)rec.wire_bytes * 80;
+		n++;
+	}
+	fe_trace_reader_close(r);
+	remove(tr);
+	CU_ASSERT_TRUE(n > 20000);
+	CU_ASSERT_EQUAL(overlaps, 0);
+}
+
+/* Regression (review B2): an ingress whose threshold fell below the resume
+ * offset (here a buffer barely above the headroom: free shared buffer
+ * ~ 0) was never resumed, and the run never ended. An empty ingress always
+ * resumes, so every flow completes. */
+static void test_empty_ingress_always_resumes(void)
+{
+	char y[4096];
+	struct scen sc;
+	/* 9 ports x 27,188 B of headroom = 244,692 B: 250 KB leaves ~5 KB. */
+	incast_yaml(y, sizeof(y), 8, "{buffer: 250KB, pfc: {enabled: true}}", "200KB");
+	run(&sc, y);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	for (size_t i = 0; i < nf; i++)
+		CU_ASSERT_NOT_EQUAL(f[i].fct_ps, NET_TIME_NEVER);
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.drops_total, 0);
+	scen_close(&sc);
+}
+
+/* Regression (review B3/B4): a trunk paused in both directions that keeps
+ * flickering XOFF/XON is congestion, not deadlock: no report, the run
+ * completes, and its end is the last completion, not a stale detector
+ * event. Two switches, 4 hosts each, 4:1 incast across a 200 Gb/s trunk in
+ * both directions. */
+static void test_flickering_pauses_are_not_a_deadlock(void)
+{
+	struct scen sc;
+	const char *files[] = { "topo.txt",
+				"10 2 9\n8 9\n0 8 100Gbps 1us 0\n1 8 100Gbps 1us 0\n2 8 100Gbps 1us 0\n"
+				"3 8 100Gbps 1us 0\n4 9 100Gbps 1us 0\n5 9 100Gbps 1us 0\n"
+				"6 9 100Gbps 1us 0\n7 9 100Gbps 1us 0\n8 9 200Gbps 1us 0\n",
+				NULL };
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc,
+		"topology: {ns3: topo.txt}\n"
+		"fabric: {buffer: 500KB, pfc: {enabled: true, deadlock_timeout: 1ms}}\n"
+		"workload:\n  flows:\n"
+		"    - {src: 0, dst: 4, size: 5MB}\n    - {src: 1, dst: 4, size: 5MB}\n"
+		"    - {src: 2, dst: 4, size: 5MB}\n    - {src: 3, dst: 4, size: 5MB}\n"
+		"    - {src: 4, dst: 0, size: 5MB}\n    - {src: 5, dst: 0, size: 5MB}\n"
+		"    - {src: 6, dst: 0, size: 5MB}\n    - {src: 7, dst: 0, size: 5MB}\n",
+		files, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	const struct net *net = sim_net(sc.sim);
+	CU_ASSERT_FALSE(net->deadlock.found);
+	CU_ASSERT_TRUE(net->ctr.pfc_resumes > 0);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	uint64_t last = 0;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].start_ps + f[i].fct_ps > last)
+			last = f[i].start_ps + f[i].fct_ps;
+	CU_ASSERT_EQUAL(sim_now(sc.sim), last);
+	scen_close(&sc);
+}
+
+/* Configurations PFC cannot honour are refused with the reason. */
+static void test_unworkable_pfc_configs_are_errors(void)
+{
+	struct scen sc;
+	/* 9 ports of 27,188 B headroom exceed a 200 KB buffer. */
+	char y[4096];
+	incast_yaml(y, sizeof(y), 8, "{buffer: 200KB, pfc: {enabled: true}}", "1MB");
+	CU_ASSERT_NOT_EQUAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.err, "does not exceed the PFC headroom"));
+	scen_close(&sc);
+	/* A pause shorter than two 1062 B frames + a PAUSE: 36 quanta at least. */
+	incast_yaml(y, sizeof(y), 2, "{pfc: {quanta: 35}}", "1MB");
+	CU_ASSERT_NOT_EQUAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.err, "at least 36 quanta"));
+	scen_close(&sc);
+	incast_yaml(y, sizeof(y), 2, "{pfc: {quanta: 36}}", "1MB");
+	CU_ASSERT_EQUAL(scen_open(&sc, y, NULL, NULL), 0);
+	scen_close(&sc);
+	incast_yaml(y, sizeof(y), 2, "{pfc: {threshold: static, xoff: 2KB}}", "1MB");
+	CU_ASSERT_NOT_EQUAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.err, "must exceed resume_offset"));
+	scen_close(&sc);
+	incast_yaml(y, sizeof(y), 2, "{pfc: {deadlock_timeout: 3ps}}", "1MB");
+	CU_ASSERT_NOT_EQUAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(sc.err, "must be 0 (off) or at least 1us"));
+	scen_close(&sc);
+}
+
 static const struct unit_test pfc_tests[] = {
 	{ "pfc_makes_incast_lossless", test_pfc_makes_incast_lossless },
 	{ "static_threshold_bounded_by_headroom", test_static_threshold_bounded_by_headroom },
@@ -250,6 +375,10 @@ static const struct unit_test pfc_tests[] = {
 	{ "deadlock_observed_until_stop_time", test_deadlock_observed_until_stop_time },
 	{ "victim_flow_blocked_by_pfc_recovers_with_dcqcn",
 	  test_victim_flow_blocked_by_pfc_recovers_with_dcqcn },
+	{ "port_never_starts_two_frames_at_once", test_port_never_starts_two_frames_at_once },
+	{ "empty_ingress_always_resumes", test_empty_ingress_always_resumes },
+	{ "flickering_pauses_are_not_a_deadlock", test_flickering_pauses_are_not_a_deadlock },
+	{ "unworkable_pfc_configs_are_errors", test_unworkable_pfc_configs_are_errors },
 	{ NULL, NULL },
 };
 
