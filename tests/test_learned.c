@@ -316,10 +316,15 @@ static void test_linear_model_errors_name_file_line_and_key(void)
 
 /* The example in examples/ loads and acts as its comments say. SRCDIR is
  * set by `make check` (the source tree, also in a VPATH build). */
+/* Absolute: a relative model path would be looked up beside the
+ * experiment file (in its temporary directory), not here. */
 static void example_path(char *buf, size_t n)
 {
 	const char *src = getenv("SRCDIR");
-	snprintf(buf, n, "%s/examples/policy-linear.yaml", src && *src ? src : ".");
+	char cwd[400];
+	if (!(src && *src) && !getcwd(cwd, sizeof(cwd)))
+		cwd[0] = '\0';
+	snprintf(buf, n, "%s/examples/policy-linear.yaml", src && *src ? src : cwd);
 }
 
 static void test_example_model_loads(void)
