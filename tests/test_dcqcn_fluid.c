@@ -52,14 +52,17 @@ static double red(double q_bytes)
 	return net_red_prob((uint64_t)q_bytes, 400000, 1600000, 0.2);
 }
 
-/* Time-averaged queue (bytes) of the fluid model over [T/2, T]. */
-static double fluid_queue(int n, double *rc_end)
+/* The fluid model from line rate and an empty queue. Returns the
+ * time-averaged queue (bytes) over [tend/2, tend]; *rc_end the final rate;
+ * if deliver_pkts > 0, stops when the port has sent that many packets and
+ * returns that time (s) instead. */
+static double fluid(int n, double tend, double deliver_pkts, double *rc_end)
 {
-	const double dt = 50e-9, tend = 0.2, tau = 50e-6, tau_a = 55e-6, T = 55e-6;
+	const double dt = 50e-9, tau = 50e-6, tau_a = 55e-6, T = 55e-6;
 	const double g = 1.0 / 256, B = 10e6 / WIRE, rai = 40e6 / 8 / WIRE;
 	enum { D = 80 };                      /* tau* = 4 us (about the idle RTT) / dt */
 	double hist_p[D] = { 0 }, hist_rc[D];
-	double rc = C_PPS, rt = C_PPS, alpha = 1, q = 0, qsum = 0;
+	double rc = C_PPS, rt = C_PPS, alpha = 1, q = 0, qsum = 0, sent = 0;
 	long steps = (long)(tend / dt), k = 0, nsum = 0;
 	for (int i = 0; i < D; i++)
 		hist_rc[i] = rc;
@@ -77,6 +80,10 @@ static double fluid_queue(int n, double *rc_end)
 			rt = C_PPS;
 		if (rc > C_PPS)
 			rc = C_PPS;
+		/* The port sends at C while a queue stands, else what arrives. */
+		sent += (q > 0 ? C_PPS : fmin(C_PPS, n * rc)) * dt;
+		if (deliver_pkts > 0 && sent >= deliver_pkts)
+			return (double)s * dt;
 		q += (n * rc - C_PPS) * dt;
 		if (q < 0)
 			q = 0;
@@ -141,7 +148,7 @@ static double packet_level(int n, const char *size, uint64_t from_ps, double *gb
 static void check_n(int n, const char *size)
 {
 	double rc_model, g[8];
-	double q_model = fluid_queue(n, &rc_model);
+	double q_model = fluid(n, 0.2, 0, &rc_model);
 	double q_pkt = packet_level(n, size, 80000000000ull, g);
 	double fair = 100.0 * 1000 / WIRE / n;   /* payload goodput of C/N */
 	printf("\n    N=%d  model: Rc %.2f Gb/s (C/N %.2f), queue %.0f B | packet level: queue %.0f B"
@@ -156,6 +163,48 @@ static void check_n(int n, const char *size)
 	CU_ASSERT_TRUE(q_pkt >= q_model / 2 && q_pkt <= q_model * 2);
 }
 
+/*
+ * The start-up transient. 8:1 incast of 10 MB flows from line rate: the
+ * queue overshoots to several MB before the cuts bite; while it drains each
+ * flow is cut every CNP interval with alpha near 1, down to a small fraction
+ * of its fair share, and climbs back by additive increase. The fluid model
+ * does the same (it is the paper's own dynamics with these parameters, not a
+ * packet-level artefact): the packet-level completion of the last flow must
+ * agree with the model's time to deliver the 80,000 packets within 5%.
+ * (So the paper preset with the default 400 KB / 1600 KB thresholds leaves
+ * the bottleneck ~55% idle over such an incast: see doc/cc.md.)
+ */
+static void test_incast_transient_matches_the_fluid_model(void)
+{
+	double rc;
+	double t_model = fluid(8, 0.1, 8 * 10e6 / 1000, &rc);
+	struct scen sc;
+	char y[2048];
+	int len = snprintf(y, sizeof(y),
+			   "topology: {kind: switch, hosts: 9}\n"
+			   "fabric: {pfc: {enabled: true}, cc: {algorithm: dcqcn, preset: paper}}\n"
+			   "workload:\n  flows:\n");
+	for (int i = 1; i <= 8; i++)
+		len += snprintf(y + len, sizeof(y) - (size_t)len,
+				"    - {src: %d, dst: 0, size: 10MB}\n", i);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	uint64_t last = 0;
+	for (size_t i = 0; i < nf; i++) {
+		CU_ASSERT_NOT_EQUAL_FATAL(f[i].fct_ps, NET_TIME_NEVER);
+		if (f[i].fct_ps > last)
+			last = f[i].fct_ps;
+	}
+	CU_ASSERT_EQUAL(sim_net(sc.sim)->ctr.drops_total, 0);
+	printf("\n    8:1 incast of 10 MB: packet level %.3f ms, fluid model %.3f ms, "
+	       "work-conserving bound %.3f ms", (double)last / 1e9, t_model * 1e3,
+	       80000 * WIRE * 8 / 100e9 * 1e3);
+	CU_ASSERT_DOUBLE_EQUAL((double)last / 1e12 / t_model, 1.0, 0.05);
+	scen_close(&sc);
+}
+
 static void test_two_flows(void) { check_n(2, "1500MB"); }
 static void test_four_flows(void) { check_n(4, "800MB"); }
 static void test_eight_flows(void) { check_n(8, "400MB"); }
@@ -164,6 +213,7 @@ static const struct unit_test fluid_tests[] = {
 	{ "two_flows_match_the_fluid_model", test_two_flows },
 	{ "four_flows_match_the_fluid_model", test_four_flows },
 	{ "eight_flows_match_the_fluid_model", test_eight_flows },
+	{ "incast_transient_matches_the_fluid_model", test_incast_transient_matches_the_fluid_model },
 	{ NULL, NULL },
 };
 
