@@ -85,6 +85,17 @@ exp slow.yaml "topology: {ns3: slow.txt}
 workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
 expect_error ns3_delay_over_1s 1 "slow.txt:3: link 0: delay 2s is longer than 1s" run "$T/slow.yaml"
 
+exp negtimer.yaml "topology: {kind: switch, hosts: 2}
+fabric:
+  cc: {algorithm: dcqcn, preset: paper, rate_timer: -5us}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error cc_negative_timer 1 "negtimer.yaml:3: fabric.cc.rate_timer: .*negative time" run "$T/negtimer.yaml"
+exp badpreset.yaml "topology: {kind: switch, hosts: 2}
+fabric:
+  cc: {algorithm: dcqcn, preset: fast}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error cc_unknown_preset 1 "badpreset.yaml:3: fabric.cc.preset: unknown dcqcn preset \"fast\" \(expected paper or mellanox\)" run "$T/badpreset.yaml"
+
 exp cc.yaml "topology: {kind: switch, hosts: 2}
 fabric:
   cc: {algorithm: warp-drive}
