@@ -26,6 +26,7 @@ struct topo_link {
 	uint64_t rate_bps;
 	uint64_t delay_ps;
 	double error_rate;        /* probability a packet is lost on this link */
+	uint8_t one_way;          /* only a -> b carries traffic (unidirectional ring) */
 };
 
 struct topo_graph {
@@ -43,13 +44,47 @@ struct topo_graph {
 };
 enum { TOPO_FWD_NO = 0, TOPO_FWD_YES = 1, TOPO_FWD_AUTO = -1 };
 
-/* Parameters every builder may read; a builder validates what it uses. */
-struct topo_params {
-	const char *kind;         /* builder name */
-	uint32_t hosts;
+/* A link class: rate (bits/s) and one-way propagation delay (ps). */
+struct topo_linkspec {
 	uint64_t rate_bps;
 	uint64_t delay_ps;
+};
+
+#define TOPO_MAX_DIMS 8
+
+enum topo_dim_kind { TOPO_DIM_RING = 0, TOPO_DIM_FC = 1, TOPO_DIM_SWITCH = 2 };
+
+/* One dimension of a multi-dim (ASTRA-sim style) fabric. */
+struct topo_dim {
+	enum topo_dim_kind kind;
+	uint32_t npus;
+	struct topo_linkspec link;
+};
+
+/* Parameters every builder may read; a builder validates what it uses.
+ * Link classes left zero take `rate_bps`/`delay_ps`. */
+struct topo_params {
+	const char *kind;         /* builder name */
+	uint32_t hosts;           /* switch, ring, fully-connected */
+	uint64_t rate_bps;        /* default link */
+	uint64_t delay_ps;
 	const char *file;         /* path, for file loaders */
+	int unidirectional;       /* ring: one direction only (host i -> i+1) */
+	/* fat-tree (k-ary, 3 tiers) */
+	uint32_t k;
+	struct topo_linkspec host_link;   /* host - edge (also leaf-spine host links) */
+	struct topo_linkspec agg_link;    /* edge - aggregation */
+	struct topo_linkspec core_link;   /* aggregation - core */
+	/* leaf-spine */
+	uint32_t leaves, spines, hosts_per_leaf;
+	double oversubscription;  /* host capacity / uplink capacity per leaf; 0: 1 */
+	struct topo_linkspec uplink;      /* leaf - spine; rate 0: derived */
+	/* torus */
+	uint32_t ndims;
+	uint32_t dims[TOPO_MAX_DIMS];
+	/* multi-dim */
+	uint32_t nmd;
+	struct topo_dim md[TOPO_MAX_DIMS];
 };
 
 struct topo_builder_ops {
@@ -57,6 +92,10 @@ struct topo_builder_ops {
 	/* Check params before any allocation; on error write err and return < 0. */
 	int (*validate)(const struct topo_params *p, char *err, size_t errlen);
 	int (*build)(const struct topo_params *p, struct topo_graph *g, char *err, size_t errlen);
+	/* Optional: the bisection bandwidth in bits/s by the builder's closed
+	 * form (the least capacity, one direction, across any cut splitting the
+	 * hosts into equal halves); 0 if it has none. */
+	uint64_t (*bisection_bps)(const struct topo_params *p);
 };
 
 int topo_graph_init(struct topo_graph *g, uint32_t nnodes);
