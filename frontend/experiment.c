@@ -37,10 +37,6 @@
 
 /* Kinds that exist only as names for now: a clear "not yet" beats
  * "unknown" for a kind the design promises. */
-static const char *const future_topologies[] = {
-	"ring", "fully-connected", "fat-tree", "leaf-spine", "torus", "multi-dim", NULL,
-};
-
 struct ctx {
 	const char *path;
 	yaml_document_t *doc;
@@ -269,14 +265,61 @@ static const struct field link_fields[] = {
 	{ .key = NULL },
 };
 
+#define LINKSPEC(name, member)                                                             \
+	static const struct field name[] = {                                               \
+		NUM(EXP, "rate", F_RATE, member.rate_bps, 1, UINT64_MAX),                  \
+		NUM(EXP, "delay", F_TIME, member.delay_ps, 0, TOPO_MAX_DELAY_PS),          \
+		{ .key = NULL },                                                           \
+	}
+LINKSPEC(host_tier_fields, topo.host_link);
+LINKSPEC(agg_tier_fields, topo.agg_link);
+LINKSPEC(core_tier_fields, topo.core_link);
+LINKSPEC(uplink_fields, topo.uplink);
+
+static const struct field tier_fields[] = {
+	SUBMAP("host", host_tier_fields),
+	SUBMAP("agg", agg_tier_fields),
+	SUBMAP("core", core_tier_fields),
+	{ .key = NULL },
+};
+
 static const struct field topology_fields[] = {
 	OTHER("kind"),
 	NUM(EXP, "hosts", F_UINT, hosts, 1, TOPO_SWITCH_MAX_HOSTS),
 	SUBMAP("link", link_fields),
 	OTHER("ns3"),
 	OTHER("astra"),
+	OTHER("unidirectional"),
+	NUM(EXP, "k", F_UINT, topo.k, 1, 256),
+	SUBMAP("tiers", tier_fields),
+	NUM(EXP, "leaves", F_UINT, topo.leaves, 1, 100000),
+	NUM(EXP, "spines", F_UINT, topo.spines, 1, 100000),
+	NUM(EXP, "hosts_per_leaf", F_UINT, topo.hosts_per_leaf, 1, 100000),
+	OTHER("oversubscription"),
+	SUBMAP("uplink", uplink_fields),
+	OTHER("dims"),
 	{ .key = NULL },
 };
+
+/* Which keys each kind takes (beyond kind), and which it requires. */
+static const struct topo_kind_keys {
+	const char *kind;
+	const char *keys[8];
+	const char *required[4];
+	const char *example;
+} topo_kinds[] = {
+	{ "switch", { "hosts", "link" }, { "hosts" }, "{kind: switch, hosts: 8}" },
+	{ "ring", { "hosts", "link", "unidirectional" }, { "hosts" }, "{kind: ring, hosts: 8}" },
+	{ "fully-connected", { "hosts", "link" }, { "hosts" }, "{kind: fully-connected, hosts: 8}" },
+	{ "fat-tree", { "k", "link", "tiers" }, { "k" }, "{kind: fat-tree, k: 4}" },
+	{ "leaf-spine", { "leaves", "spines", "hosts_per_leaf", "link", "uplink", "oversubscription" },
+	  { "leaves", "spines", "hosts_per_leaf" },
+	  "{kind: leaf-spine, leaves: 4, spines: 2, hosts_per_leaf: 8}" },
+	{ "torus", { "dims", "link" }, { "dims" }, "{kind: torus, dims: [4, 4]}" },
+	{ "multi-dim", { "dims" }, { "dims" },
+	  "{kind: multi-dim, dims: [{kind: ring, npus: 4, rate: 50GB/s, delay: 500ns}]}" },
+};
+#define NKINDS (sizeof(topo_kinds) / sizeof(topo_kinds[0]))
 
 static const struct field header_fields[] = {
 	NUM(EXP, "data", F_SIZE, hdr_data_bytes, 0, 4096),
@@ -519,6 +562,81 @@ static bool is_switch(const struct fe_experiment *exp)
 	return !strcmp(exp->topo_kind, "switch");
 }
 
+static int get_bool(struct ctx *c, const yaml_node_t *n, const char *key, int *out);
+static int get_fraction(struct ctx *c, const yaml_node_t *n, const char *key, double lo,
+			double hi, int lo_open, double *out);
+
+static const struct field md_fields[] = {
+	OTHER("kind"), OTHER("npus"), OTHER("rate"), OTHER("delay"), { .key = NULL },
+};
+
+/* dims: torus sizes [4, 4], or multi-dim maps {kind, npus, rate, delay}. */
+static int load_dims(struct ctx *c, const yaml_node_t *dims, int multi)
+{
+	struct topo_params *tp = &c->exp->topo;
+	if (dims->type != YAML_SEQUENCE_NODE)
+		return fail(c, dims, "topology.dims", "expected a list, like %s",
+			    multi ? "[{kind: ring, npus: 4}, {kind: switch, npus: 8}]" : "[4, 4]");
+	size_t n = (size_t)(dims->data.sequence.items.top - dims->data.sequence.items.start);
+	if (n < 1 || n > TOPO_MAX_DIMS)
+		return fail(c, dims, "topology.dims", "expected 1 to %d dimensions, found %zu",
+			    TOPO_MAX_DIMS, n);
+	char key[KEY_MAX];
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *d = node_at(c, dims->data.sequence.items.start[i]);
+		snprintf(key, sizeof(key), "topology.dims[%zu]", i);
+		if (!multi) {
+			uint64_t v;
+			if (get_num(c, d, key, F_UINT, 1, 1000000, &v) < 0)
+				return -1;
+			tp->dims[i] = (uint32_t)v;
+			continue;
+		}
+		if (d->type != YAML_MAPPING_NODE)
+			return fail(c, d, key, "expected a map like {kind: ring, npus: 4, rate: 50GB/s, "
+				    "delay: 500ns}, found %s", type_name(d));
+		if (check_keys(c, d, key, md_fields) < 0)
+			return -1;
+		struct topo_dim *md = &tp->md[i];
+		char sub[KEY_MAX + 16];
+		yaml_node_t *v;
+		snprintf(sub, sizeof(sub), "%s.kind", key);
+		const char *k = (v = map_get(c, d, "kind", NULL)) ? scalar(c, v, sub) : NULL;
+		if (!v)
+			return fail(c, d, key, "missing kind (ring, fully-connected or switch)");
+		if (!k)
+			return -1;
+		if (!strcmp(k, "ring") || !strcmp(k, "Ring"))
+			md->kind = TOPO_DIM_RING;
+		else if (!strcmp(k, "fully-connected") || !strcmp(k, "FullyConnected"))
+			md->kind = TOPO_DIM_FC;
+		else if (!strcmp(k, "switch") || !strcmp(k, "Switch"))
+			md->kind = TOPO_DIM_SWITCH;
+		else
+			return fail(c, v, sub, "unknown dimension kind \"%.40s\" (expected ring, "
+				    "fully-connected or switch)", k);
+		snprintf(sub, sizeof(sub), "%s.npus", key);
+		uint64_t x;
+		if (!(v = map_get(c, d, "npus", NULL)))
+			return fail(c, d, key, "missing npus");
+		if (get_num(c, v, sub, F_UINT, 1, 1000000, &x) < 0)
+			return -1;
+		md->npus = (uint32_t)x;
+		snprintf(sub, sizeof(sub), "%s.rate", key);
+		if ((v = map_get(c, d, "rate", NULL)) && get_num(c, v, sub, F_RATE, 1, UINT64_MAX, &md->link.rate_bps) < 0)
+			return -1;
+		snprintf(sub, sizeof(sub), "%s.delay", key);
+		if ((v = map_get(c, d, "delay", NULL)) &&
+		    get_num(c, v, sub, F_TIME, 0, TOPO_MAX_DELAY_PS, &md->link.delay_ps) < 0)
+			return -1;
+	}
+	if (multi)
+		tp->nmd = (uint32_t)n;
+	else
+		tp->ndims = (uint32_t)n;
+	return 0;
+}
+
 static int load_topology(struct ctx *c, const yaml_node_t *root)
 {
 	struct fe_experiment *exp = c->exp;
@@ -526,60 +644,83 @@ static int load_topology(struct ctx *c, const yaml_node_t *root)
 
 	if (!t || is_null(t))
 		return fail(c, t ? t : root, "topology",
-			    "missing (expected {kind: switch, hosts: N} or {ns3: FILE})");
+			    "missing (expected {kind: switch, hosts: N}, {ns3: FILE} or {astra: FILE})");
 	if (t->type != YAML_MAPPING_NODE)
 		return fail(c, t, "topology",
 			    "expected a map like {kind: switch, hosts: 2}, found %s", type_name(t));
+	if (parse_map(c, t, "topology", topology_fields, exp) < 0)
+		return -1;
 
-	/* The kind decides which other keys make sense, so it comes first:
-	 * "torus is not available yet" is the useful error for a torus file,
-	 * not "unknown key dims". */
 	yaml_node_t *kind = map_get(c, t, "kind", NULL);
 	yaml_node_t *ns3 = map_get(c, t, "ns3", NULL);
 	yaml_node_t *astra = map_get(c, t, "astra", NULL);
-	if (astra)
-		return fail(c, astra, "topology.astra",
-			    "topology kind astra is not available yet (available: switch, ns3)");
-	if (kind && ns3)
-		return fail(c, ns3, "topology.ns3", "give either kind or ns3, not both");
-	if (ns3) {
-		if (get_input_path(c, ns3, "topology.ns3", &exp->ns3_topology) < 0)
-			return -1;
-		snprintf(exp->topo_kind, sizeof(exp->topo_kind), "ns3");
-		exp->topo_line = node_line(ns3);
-	} else if (kind) {
-		const char *s = scalar(c, kind, "topology.kind");
-		if (!s)
-			return -1;
-		for (const char *const *f = future_topologies; *f; f++)
-			if (!strcmp(s, *f))
-				return fail(c, kind, "topology.kind", "topology kind %s is not "
-					    "available yet (available: switch, ns3)", s);
-		if (strcmp(s, "switch"))
-			return fail(c, kind, "topology.kind", "unknown topology kind \"%.40s\" "
-				    "(available: switch, ns3)", s);
-		snprintf(exp->topo_kind, sizeof(exp->topo_kind), "switch");
-		exp->topo_line = node_line(kind);
-	} else {
-		return fail(c, t, "topology", "missing kind (expected kind: switch, or ns3: FILE)");
-	}
-
-	if (parse_map(c, t, "topology", topology_fields, exp) < 0)
-		return -1;
-	if (ns3) {
-		static const char *const unused[] = { "hosts", "link" };
-		for (size_t i = 0; i < 2; i++) {
-			yaml_node_t *k = NULL;
-			if (map_get(c, t, unused[i], &k)) {
+	if ((kind != NULL) + (ns3 != NULL) + (astra != NULL) > 1)
+		return fail(c, t, "topology", "give one of kind, ns3 or astra");
+	/* A file describes the whole fabric: nothing else may be given. */
+	if (ns3 || astra) {
+		const char *fk = ns3 ? "ns3" : "astra";
+		for (yaml_node_pair_t *p = t->data.mapping.pairs.start; p < t->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = node_at(c, p->key);
+			const char *name = (const char *)k->data.scalar.value;
+			if (strcmp(name, fk)) {
 				char key[KEY_MAX];
-				join(key, "topology", unused[i]);
-				return fail(c, k, key, "not used with ns3 (the topology file "
-					    "gives the nodes and links)");
+				join(key, "topology", name);
+				return fail(c, k, key, "not used with %s (the file gives the nodes and "
+					    "links)", fk);
 			}
 		}
-	} else if (!map_get(c, t, "hosts", NULL)) {
-		return fail(c, t, "topology.hosts", "required for kind switch (like hosts: 8)");
+		exp->topo_line = node_line(ns3 ? ns3 : astra);
+		if (ns3) {
+			snprintf(exp->topo_kind, sizeof(exp->topo_kind), "ns3");
+			return get_input_path(c, ns3, "topology.ns3", &exp->ns3_topology);
+		}
+		return fail(c, astra, "topology.astra", "ASTRA-sim network files are not "
+			    "available yet (available: ns3, or kind: multi-dim)");
 	}
+	if (!kind)
+		return fail(c, t, "topology", "missing kind (expected kind: switch, ring, "
+			    "fully-connected, fat-tree, leaf-spine, torus or multi-dim; or ns3: FILE)");
+	const char *s = scalar(c, kind, "topology.kind");
+	if (!s)
+		return -1;
+	const struct topo_kind_keys *kk = NULL;
+	for (size_t i = 0; i < NKINDS; i++)
+		if (!strcmp(s, topo_kinds[i].kind))
+			kk = &topo_kinds[i];
+	if (!kk)
+		return fail(c, kind, "topology.kind", "unknown topology kind \"%.40s\" (expected "
+			    "switch, ring, fully-connected, fat-tree, leaf-spine, torus or multi-dim; "
+			    "or ns3: FILE)", s);
+	snprintf(exp->topo_kind, sizeof(exp->topo_kind), "%s", kk->kind);
+	exp->topo_line = node_line(kind);
+
+	for (yaml_node_pair_t *p = t->data.mapping.pairs.start; p < t->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node_at(c, p->key);
+		const char *name = (const char *)k->data.scalar.value;
+		int ok = !strcmp(name, "kind");
+		for (int i = 0; i < 8 && kk->keys[i] && !ok; i++)
+			ok = !strcmp(name, kk->keys[i]);
+		if (!ok) {
+			char key[KEY_MAX];
+			join(key, "topology", name);
+			return fail(c, k, key, "not used by kind %s (like %s)", kk->kind, kk->example);
+		}
+	}
+	for (int i = 0; i < 4 && kk->required[i]; i++)
+		if (!map_get(c, t, kk->required[i], NULL)) {
+			char key[KEY_MAX];
+			join(key, "topology", kk->required[i]);
+			return fail(c, t, key, "required for kind %s (like %s)", kk->kind, kk->example);
+		}
+	yaml_node_t *v;
+	if ((v = map_get(c, t, "unidirectional", NULL)) &&
+	    get_bool(c, v, "topology.unidirectional", &exp->topo.unidirectional) < 0)
+		return -1;
+	if ((v = map_get(c, t, "oversubscription", NULL)) &&
+	    get_fraction(c, v, "topology.oversubscription", 0, 1000, 1, &exp->topo.oversubscription) < 0)
+		return -1;
+	if ((v = map_get(c, t, "dims", NULL)) && load_dims(c, v, !strcmp(kk->kind, "multi-dim")) < 0)
+		return -1;
 	return 0;
 }
 

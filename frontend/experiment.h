@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "topo/topo.h"
+
 /* A raw "key: value" pair kept with its line, validated later by a
  * parameter table (congestion-control parameters). */
 struct fe_kv {
@@ -52,7 +54,12 @@ struct fe_experiment {
 	uint64_t link_rate_bps;   /* default 100 Gb/s */
 	uint64_t link_delay_ps;   /* default 1 us */
 	char *ns3_topology;       /* resolved path when topo_kind is "ns3" */
+	char *astra_network;      /* resolved path when topo_kind came from astra: */
 	int topo_line;
+	/* Shape of the builders beyond hosts/link (k, leaves, dims, tiers...);
+	 * kind/hosts/rate/delay are filled from the fields above by the sim. */
+	struct topo_params topo;
+	char warnings[1024];      /* non-fatal notes for the user (e.g. ignored keys) */
 
 	/* fabric */
 	uint32_t mtu_bytes;       /* payload per data packet, default 1000 */

@@ -137,8 +137,11 @@ static int build_topology(struct sim *s, const struct fe_experiment *e, struct t
 			return -1;
 		}
 	} else {
-		struct topo_params p = { .kind = e->topo_kind, .hosts = e->hosts,
-					 .rate_bps = e->link_rate_bps, .delay_ps = e->link_delay_ps };
+		struct topo_params p = e->topo;
+		p.kind = e->topo_kind;
+		p.hosts = e->hosts;
+		p.rate_bps = e->link_rate_bps;
+		p.delay_ps = e->link_delay_ps;
 		rc = topo_build(&p, g, msg, sizeof(msg));
 		if (rc) {
 			snprintf(err, errlen, "%s:%d: topology: %s", e->path, e->topo_line, msg);

@@ -103,6 +103,7 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 		pb->node = b;
 		pa->peer = pb;
 		pb->peer = pa;
+		pb->down = lk->one_way;      /* a one-way link only carries a -> b */
 		for (int d = 0; d < 2; d++) {
 			struct net_port *p = d ? pb : pa;
 			p->link = l;

@@ -122,6 +122,7 @@ struct net_port {
 
 	struct net_node *node;
 	struct net_port *peer;       /* the port at the other end */
+	uint8_t down;                /* this direction carries nothing (one-way link) */
 	uint32_t index;              /* port number within its node */
 	uint32_t link;               /* topology link index */
 

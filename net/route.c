@@ -8,7 +8,10 @@
  * whose neighbour is one step closer. Tables cost 4 bytes per (forwarding
  * node, group) plus the port lists, and identical consecutive lists are
  * shared, so a k=32 fat-tree (512 groups) needs a few MB; build time is
- * O(groups x (nodes + links)). Single-port hosts keep no table: everything
+ * O(groups x (nodes + links)). One-way links (a unidirectional ring) are
+ * honoured: the BFS walks edges backwards (v reaches u when v's port toward
+ * u is up), giving each node's distance TO the group. Single-port hosts keep
+ * no table: everything
  * leaves by their one port. Only forwarding nodes (net_node.forwards) carry
  * transit traffic, so a host dual-homed to two switches is never a path
  * between them. The choice among equal next hops hashes the
@@ -123,8 +126,9 @@ int net_routes_build(struct net *net)
 			if (u->id != root && !forwards(u))
 				continue;
 			for (uint32_t k = 0; k < u->nports; k++) {
-				uint32_t v = u->ports[k].peer->node->id;
-				if (dist[v] == UINT32_MAX) {
+				const struct net_port *back = u->ports[k].peer; /* v's port toward u */
+				uint32_t v = back->node->id;
+				if (dist[v] == UINT32_MAX && !back->down) {
 					dist[v] = dist[u->id] + 1;
 					queue[qt++] = v;
 				}
@@ -144,7 +148,8 @@ int net_routes_build(struct net *net)
 			uint16_t cnt = 0;
 			for (uint32_t k = 0; k < n->nports; k++) {
 				struct net_node *v = n->ports[k].peer->node;
-				if (dist[v->id] + 1 == dist[i] && (v->id == root || forwards(v))) {
+				if (!n->ports[k].down && dist[v->id] + 1 == dist[i] &&
+				    (v->id == root || forwards(v))) {
 					if (nh_push(n, &caps[i], (uint16_t)k))
 						goto nomem;
 					cnt++;

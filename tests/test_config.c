@@ -576,15 +576,24 @@ static void test_topology_errors(void)
 	expect_error("topology: {kind: switch}\n", 1, "topology.hosts: required for kind switch");
 	expect_error("topology: {kind: switch, hosts: 0}\n", 1, "topology.hosts: must be "
 		     "1..1000000");
-	expect_error("topology:\n  kind: ring\n  hosts: 4\n", 2, "topology kind ring is not "
-		     "available yet (available: switch, ns3)");
-	expect_error("topology: {kind: torus, dims: [4, 4]}\n", 1, "topology kind torus is not "
-		     "available yet");
-	expect_error("topology: {astra: network.yml}\n", 1, "topology kind astra is not "
-		     "available yet (available: switch, ns3)");
-	expect_error("topology: {kind: star}\n", 1, "unknown topology kind \"star\" (available: "
-		     "switch, ns3)");
-	expect_error("topology: {kind: switch, ns3: t.txt}\n", 1, "either kind or ns3");
+	expect_error("topology:\n  kind: ring\n  hosts: 4\n  k: 4\n", 4, "topology.k: not used by "
+		     "kind ring (like {kind: ring, hosts: 8})");
+	expect_error("topology: {kind: fat-tree}\n", 1, "topology.k: required for kind fat-tree");
+	expect_error("topology: {kind: leaf-spine, leaves: 4, spines: 2}\n", 1,
+		     "topology.hosts_per_leaf: required for kind leaf-spine");
+	expect_error("topology: {kind: torus, dims: 4}\n", 1, "topology.dims: expected a list, "
+		     "like [4, 4]");
+	expect_error("topology:\n  kind: multi-dim\n  dims:\n    - {kind: mesh, npus: 4}\n", 4,
+		     "topology.dims[0].kind: unknown dimension kind \"mesh\"");
+	expect_error("topology:\n  kind: multi-dim\n  dims:\n    - {kind: ring}\n", 4,
+		     "topology.dims[0]: missing npus");
+	expect_error("topology: {kind: ring, hosts: 4, unidirectional: maybe}\n", 1,
+		     "topology.unidirectional: expected true or false");
+	expect_error("topology: {astra: network.yml}\n", 1, "topology.astra: ASTRA-sim network "
+		     "files are not available yet");
+	expect_error("topology: {kind: star}\n", 1, "unknown topology kind \"star\" (expected "
+		     "switch, ring, fully-connected, fat-tree, leaf-spine, torus or multi-dim");
+	expect_error("topology: {kind: switch, ns3: t.txt}\n", 1, "give one of kind, ns3 or astra");
 	expect_error("topology:\n  ns3: t.txt\n  hosts: 4\n", 3, "topology.hosts: not used "
 		     "with ns3");
 }
