@@ -125,29 +125,39 @@ static void flow_where(const struct fe_flow *f, const struct fe_experiment *e, c
 	snprintf(buf, n, "%s:%d", f->file ? f->file : e->path, f->line);
 }
 
-static int build_topology(struct sim *s, const struct fe_experiment *e, struct topo_graph *g,
-			  char *err, size_t errlen)
+void sim_topo_params(const struct fe_experiment *e, struct topo_params *p)
+{
+	*p = e->topo;
+	p->kind = e->topo_kind;
+	p->hosts = e->hosts;
+	p->rate_bps = e->link_rate_bps;
+	p->delay_ps = e->link_delay_ps;
+}
+
+int sim_build_graph(const struct fe_experiment *e, struct topo_graph *g, char *err, size_t errlen)
 {
 	char msg[512];
-	int rc;
 	if (!strcmp(e->topo_kind, "ns3")) {
-		rc = topo_load_ns3(e->ns3_topology, g, msg, sizeof(msg));
-		if (rc) {
+		if (topo_load_ns3(e->ns3_topology, g, msg, sizeof(msg))) {
 			snprintf(err, errlen, "%s", msg);
 			return -1;
 		}
-	} else {
-		struct topo_params p = e->topo;
-		p.kind = e->topo_kind;
-		p.hosts = e->hosts;
-		p.rate_bps = e->link_rate_bps;
-		p.delay_ps = e->link_delay_ps;
-		rc = topo_build(&p, g, msg, sizeof(msg));
-		if (rc) {
-			snprintf(err, errlen, "%s:%d: topology: %s", e->path, e->topo_line, msg);
-			return -1;
-		}
+		return 0;
 	}
+	struct topo_params p;
+	sim_topo_params(e, &p);
+	if (topo_build(&p, g, msg, sizeof(msg))) {
+		snprintf(err, errlen, "%s:%d: topology: %s", e->path, e->topo_line, msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int build_topology(struct sim *s, const struct fe_experiment *e, struct topo_graph *g,
+			  char *err, size_t errlen)
+{
+	if (sim_build_graph(e, g, err, errlen))
+		return -1;
 	snprintf(s->topo_name, sizeof(s->topo_name), "%s", g->name[0] ? g->name : e->topo_kind);
 	for (uint32_t i = 0; i < g->nnodes; i++)
 		s->nswitches += g->kind[i] == TOPO_SWITCH;

@@ -67,6 +67,13 @@ int sim_run(struct sim *s);
 int sim_run_until(struct sim *s, uint64_t until_ps);
 const char *sim_errmsg(const struct sim *s);
 
+/* The topology graph an experiment describes (what sim_create builds on),
+ * and the builder parameters it uses. */
+struct topo_graph;
+struct topo_params;
+int sim_build_graph(const struct fe_experiment *e, struct topo_graph *g, char *err, size_t errlen);
+void sim_topo_params(const struct fe_experiment *e, struct topo_params *p);
+
 /* Post the experiment's workload flows (sends at their start times, receives
  * at time 0). */
 int sim_post_workload(struct sim *s);
