@@ -118,17 +118,18 @@ static void test_registry_finds_switch_only(void)
 	CU_ASSERT_STRING_EQUAL(ops->name, "switch");
 	CU_ASSERT_PTR_NOT_NULL(ops->validate);
 	CU_ASSERT_PTR_NOT_NULL(ops->build);
-	CU_ASSERT_PTR_NULL(topo_builder_find("ring"));
+	CU_ASSERT_PTR_NOT_NULL(topo_builder_find("ring"));
+	CU_ASSERT_PTR_NULL(topo_builder_find("hypercube"));
 	CU_ASSERT_PTR_NULL(topo_builder_find(NULL));
 }
 
 static void test_build_unknown_kind_lists_available(void)
 {
-	struct topo_params p = { .kind = "torus", .hosts = 4, .rate_bps = 1 };
+	struct topo_params p = { .kind = "hypercube", .hosts = 4, .rate_bps = 1 };
 	struct topo_graph g;
 
 	CU_ASSERT(topo_build(&p, &g, err, sizeof(err)) < 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"torus\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"hypercube\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "available: switch"));
 	CU_ASSERT(graph_is_zero(&g));
 	topo_graph_free(&g);

@@ -19,6 +19,12 @@
 
 static const struct topo_builder_ops *const builders[] = {
 	&topo_switch_builder,
+	&topo_ring_builder,
+	&topo_fully_connected_builder,
+	&topo_fat_tree_builder,
+	&topo_leaf_spine_builder,
+	&topo_torus_builder,
+	&topo_multi_dim_builder,
 };
 #define NBUILDERS (sizeof(builders) / sizeof(builders[0]))
 

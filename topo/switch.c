@@ -48,8 +48,17 @@ fail:
 	return rc;
 }
 
+/* A non-blocking switch: any even split of the hosts is limited only by the
+ * smaller half's own links, floor(N/2) of them. */
+static uint64_t switch_bisection_bps(const struct topo_params *p)
+{
+	uint64_t half = p->hosts / 2;
+	return p->rate_bps && half > UINT64_MAX / p->rate_bps ? UINT64_MAX : half * p->rate_bps;
+}
+
 const struct topo_builder_ops topo_switch_builder = {
 	.name = "switch",
 	.validate = switch_validate,
 	.build = switch_build,
+	.bisection_bps = switch_bisection_bps,
 };

@@ -112,6 +112,12 @@ uint32_t topo_graph_count_hosts(struct topo_graph *g);
 
 /* The builders, each in its own file, listed in graph.c's registry. */
 extern const struct topo_builder_ops topo_switch_builder;
+extern const struct topo_builder_ops topo_ring_builder;
+extern const struct topo_builder_ops topo_fully_connected_builder;
+extern const struct topo_builder_ops topo_fat_tree_builder;
+extern const struct topo_builder_ops topo_leaf_spine_builder;
+extern const struct topo_builder_ops topo_torus_builder;
+extern const struct topo_builder_ops topo_multi_dim_builder;
 
 const struct topo_builder_ops *topo_builder_find(const char *name);
 /* validate + build by p->kind; err gets "what was wrong" on failure. */
