@@ -18,7 +18,10 @@
 #include "frontend/experiment.h"
 #include "frontend/sim.h"
 #include "frontend/summary.h"
+#include "frontend/topo_export.h"
 #include "frontend/trace_read.h"
+#include "topo/analysis.h"
+#include "topo/topo.h"
 #include "net/units.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -51,6 +54,11 @@ static const char usage_text[] =
 	"      whose last record says \"interrupted\", the summary is marked\n"
 	"      INTERRUPTED, and the exit status is 3.\n"
 	"\n"
+	"  pktsim topo EXP.yaml [--dot | --json]\n"
+	"      Build the experiment's topology and print its summary (hosts, switches,\n"
+	"      links, diameter in hops, bisection bandwidth by the builder's closed\n"
+	"      form, total capacity); --dot: Graphviz; --json: nodes, links, summary.\n"
+	"\n"
 	"  pktsim trace info FILE   record counts by kind, sizes, run status\n"
 	"  pktsim trace dump FILE   the header and every record, one JSON per line\n"
 	"\n"
@@ -79,6 +87,12 @@ static double wall_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void print_warnings(const struct fe_experiment *e)
+{
+	if (e->warnings[0])
+		fprintf(stderr, "pktsim: warning: %s\n", e->warnings);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -121,6 +135,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "pktsim: %s\n", err);
 		return 1;
 	}
+	print_warnings(&exp);
 	struct sim *s;
 	if (sim_create(&exp, &opts, &s, err, sizeof(err))) {
 		fprintf(stderr, "pktsim: %s\n", err);
@@ -180,6 +195,60 @@ static int cmd_run(int argc, char **argv)
 	return status;
 }
 
+static int cmd_topo(int argc, char **argv)
+{
+	const char *path = NULL;
+	int dot = 0, json = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--dot"))
+			dot = 1;
+		else if (!strcmp(argv[i], "--json"))
+			json = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("topo: unknown option %s", argv[i]);
+		else if (!path)
+			path = argv[i];
+		else
+			return usage_error("topo: unexpected argument %s", argv[i]);
+	}
+	if (!path)
+		return usage_error("%s", "topo: missing the experiment file (pktsim topo EXP.yaml)");
+	if (dot && json)
+		return usage_error("%s", "topo: give --dot or --json, not both");
+	struct fe_experiment exp;
+	char err[1024];
+	if (fe_experiment_load(path, &exp, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	print_warnings(&exp);
+	struct topo_graph g;
+	memset(&g, 0, sizeof(g));
+	int status = 0;
+	if (sim_build_graph(&exp, &g, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		status = 1;
+	} else {
+		struct topo_params p;
+		struct topo_summary s;
+		sim_topo_params(&exp, &p);
+		topo_summary(&g, strcmp(exp.topo_kind, "ns3") ? &p : NULL, &s);
+		if (dot)
+			fe_topo_dot(&g, stdout);
+		else if (json)
+			fe_topo_json(&g, &s, stdout);
+		else
+			fe_topo_text(&s, stdout);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "pktsim: writing output failed: %s\n", strerror(errno));
+			status = 1;
+		}
+	}
+	topo_graph_free(&g);
+	fe_experiment_free(&exp);
+	return status;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	if (argc < 1)
@@ -222,5 +291,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc - 2, argv + 2);
+	if (!strcmp(cmd, "topo"))
+		return cmd_topo(argc - 2, argv + 2);
 	return usage_error("unknown command %s", cmd);
 }

@@ -176,6 +176,44 @@ else
 	bad cc_model_path_relative_to_experiment "$(cat "$T/l.out")"
 fi
 
+# --- pktsim topo: summary, JSON, DOT; ASTRA-sim network files ---
+exp ft.yaml "topology: {kind: fat-tree, k: 4}
+workload: {flows: [{src: 0, dst: 1, size: 1KB}]}"
+# k = 4: 16 hosts, 20 switches, 48 links, 6 hops, bisection k^3/8 x 100 Gb/s = 800 Gb/s.
+if "$PKTSIM" topo "$T/ft.yaml" | grep -q "hosts 16, switches 20, links 48, diameter 6 hops, bisection 800 Gb/s"; then
+	ok topo_summary_fat_tree
+else
+	bad topo_summary_fat_tree "$("$PKTSIM" topo "$T/ft.yaml" 2>&1)"
+fi
+if "$PKTSIM" topo "$T/ft.yaml" --json | grep -q '"bisection_bps": 800000000000' &&
+	"$PKTSIM" topo "$T/ft.yaml" --dot | head -n 1 | grep -q "^graph pktsim {"; then
+	ok topo_json_and_dot
+else
+	bad topo_json_and_dot "unexpected output"
+fi
+printf 'topology: [Ring, Switch]\nnpus_count: [4, 8]\nbandwidth: [50, 25]\nlatency: [500, 500]\nlinks_count: [2, 1]\n' >"$T/net.yml"
+exp astra.yaml "topology: {astra: net.yml}
+workload: {flows: [{src: 0, dst: 5, size: 1MB}]}"
+"$PKTSIM" run "$T/astra.yaml" >"$T/astra.out" 2>"$T/astra.err"
+if grep -q "1 of 1 complete" "$T/astra.out" && grep -q "warning: .*links_count" "$T/astra.err"; then
+	ok astra_network_runs_and_warns
+else
+	bad astra_network_runs_and_warns "$(cat "$T/astra.out" "$T/astra.err")"
+fi
+printf 'topology: [Ring, Switch]\nnpus_count: [4]\nbandwidth: [50, 25]\nlatency: [500, 500]\n' >"$T/bad.yml"
+exp astrabad.yaml "topology: {astra: bad.yml}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error astra_list_length_mismatch 1 "bad.yml:2: npus_count: .*1 entr.* but topology has 2" run "$T/astrabad.yaml"
+exp odd.yaml "topology: {kind: fat-tree, k: 5}
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error fat_tree_odd_k 1 "odd.yaml:1: topology: .*k must be even" run "$T/odd.yaml"
+exp zero.yaml "topology:
+  kind: multi-dim
+  dims: [{kind: ring, npus: 0}]
+workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
+expect_error multi_dim_zero_npus 1 "zero.yaml:3: topology.dims\\[0\\].npus" run "$T/zero.yaml"
+expect_error topo_usage 2 "give --dot or --json" topo "$T/ft.yaml" --dot --json
+
 # --- ns-3 experiment directory, relative paths ---
 if "$PKTSIM" run "$SRCDIR/examples/ns3/experiment.yaml" >"$T/ns3" 2>&1 && grep -q "2 of 2 complete" "$T/ns3"; then
 	ok ns3_example_runs

@@ -13,6 +13,9 @@
 #include "tests/scenario.h"
 #include "tests/unit_main.h"
 
+#include "net/net.h"
+#include "topo/topo.h"
+
 static uint64_t deliver(unsigned h) { return h * (84960ull + 1000000) + 99ull * 84960; }
 static uint64_t ack(unsigned h) { return h * (5280ull + 1000000); }
 
@@ -99,6 +102,90 @@ static void test_multi_dim(void)
 	one_flow(md, 0, 1, 1, 1);
 }
 
+/* An ASTRA-sim network file and the equivalent inline multi-dim description
+ * build the same graph: same nodes, same links in the same order, same
+ * rates (ASTRA's GB/s is 2^30 bytes: 50 GB/s there is 50GiB/s here) and
+ * delays. */
+static void same_graph(const char *astra_yaml, const char *inline_dims)
+{
+	struct scen a, b;
+	const char *files[] = { "net.yml", astra_yaml, NULL };
+	char y[1024];
+	CU_ASSERT_EQUAL_FATAL(scen_open(&a, "topology: {astra: net.yml}\n"
+				       "workload: {flows: [{src: 0, dst: 1, size: 1KB}]}\n", files, NULL), 0);
+	snprintf(y, sizeof(y), "topology: {kind: multi-dim, dims: %s}\n"
+			       "workload: {flows: [{src: 0, dst: 1, size: 1KB}]}\n", inline_dims);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&b, y, NULL, NULL), 0);
+	struct topo_graph ga, gb;
+	char err[512];
+	CU_ASSERT_EQUAL_FATAL(sim_build_graph(&a.exp, &ga, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(sim_build_graph(&b.exp, &gb, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(ga.nnodes, gb.nnodes);
+	CU_ASSERT_EQUAL(ga.nhosts, gb.nhosts);
+	CU_ASSERT_EQUAL_FATAL(ga.nlinks, gb.nlinks);
+	CU_ASSERT_EQUAL(ga.hosts_forward, gb.hosts_forward);
+	int same = !memcmp(ga.kind, gb.kind, ga.nnodes);
+	for (uint32_t l = 0; l < ga.nlinks; l++) {
+		const struct topo_link *x = &ga.links[l], *z = &gb.links[l];
+		same &= x->a == z->a && x->b == z->b && x->rate_bps == z->rate_bps &&
+			x->delay_ps == z->delay_ps && x->one_way == z->one_way;
+	}
+	CU_ASSERT_TRUE(same);
+	topo_graph_free(&ga);
+	topo_graph_free(&gb);
+	scen_close(&a);
+	scen_close(&b);
+}
+
+static void test_astra_file_matches_inline_multi_dim(void)
+{
+	same_graph("topology: [Ring, Switch]\nnpus_count: [4, 8]\nbandwidth: [50, 25]\n"
+		   "latency: [500, 500]\n",
+		   "[{kind: ring, npus: 4, rate: 50GiB/s, delay: 500ns},"
+		   " {kind: switch, npus: 8, rate: 25GiB/s, delay: 500ns}]");
+	same_graph("topology: [Ring, FullyConnected, Switch]\nnpus_count: [2, 4, 4]\n"
+		   "bandwidth: [100, 50, 12.5]\nlatency: [100, 250.5, 700]\n",
+		   "[{kind: ring, npus: 2, rate: 100GiB/s, delay: 100ns},"
+		   " {kind: fully-connected, npus: 4, rate: 50GiB/s, delay: 250.5ns},"
+		   " {kind: switch, npus: 4, rate: 12.5GiB/s, delay: 700ns}]");
+}
+
+/* ECMP on a k = 8 fat-tree: a permutation where host i sends to the host
+ * in the next pod (i + 16 mod 128) crosses the core for every flow; the
+ * per-flow hash must spread the 128 flows over all 16 core switches (none
+ * idle). The max/min load ratio is printed. */
+static void test_ecmp_uses_every_core_switch(void)
+{
+	char y[16384];
+	int len = snprintf(y, sizeof(y), "topology: {kind: fat-tree, k: 8}\nworkload:\n  flows:\n");
+	for (int i = 0; i < 128; i++)
+		len += snprintf(y + len, sizeof(y) - (size_t)len,
+				"    - {src: %d, dst: %d, size: 10KB}\n", i, (i + 16) % 128);
+	struct scen sc;
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	const struct net *net = sim_net(sc.sim);
+	/* Cores are the last (k/2)^2 = 16 nodes; count data packets they sent. */
+	uint64_t mn = UINT64_MAX, mx = 0, total = 0;
+	for (uint32_t c = net->nnodes - 16; c < net->nnodes; c++) {
+		uint64_t tx = 0;
+		for (uint32_t p = 0; p < net->nodes[c].nports; p++)
+			tx += net->nodes[c].ports[p].tx_bytes;
+		total += tx;
+		if (tx < mn)
+			mn = tx;
+		if (tx > mx)
+			mx = tx;
+	}
+	printf("\n    k=8 permutation over 16 cores: bytes per core min %llu, max %llu, "
+	       "max/min %.2f", (unsigned long long)mn, (unsigned long long)mx,
+	       mn ? (double)mx / (double)mn : 0.0);
+	CU_ASSERT_TRUE(mn > 0);
+	/* Every flow's 10 data packets and 10 ACKs cross one core each way. */
+	CU_ASSERT_EQUAL(total, 128ull * 10 * (1062 + 66));
+	scen_close(&sc);
+}
+
 static const struct unit_test flow_tests[] = {
 	{ "ring", test_ring },
 	{ "fully_connected", test_fully_connected },
@@ -106,6 +193,8 @@ static const struct unit_test flow_tests[] = {
 	{ "leaf_spine", test_leaf_spine },
 	{ "torus", test_torus },
 	{ "multi_dim", test_multi_dim },
+	{ "astra_file_matches_inline_multi_dim", test_astra_file_matches_inline_multi_dim },
+	{ "ecmp_uses_every_core_switch", test_ecmp_uses_every_core_switch },
 	{ NULL, NULL },
 };
 
