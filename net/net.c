@@ -379,6 +379,10 @@ static struct net_pkt *queue_pop(struct net_port *port, int c, uint64_t now)
 	struct net_queue *q = &port->q[c];
 	struct net_pkt *p = q->head;
 	q->head = p->next;
+	/* The next packet is wanted one serialization from now; in a deep
+	 * queue it has long left the cache. */
+	if (q->head)
+		__builtin_prefetch(q->head);
 	if (!q->head) {
 		q->tail = NULL;
 		port->nonempty &= (uint16_t)~(1u << c);

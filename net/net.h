@@ -95,40 +95,48 @@ struct net_queue {
 struct net_node;
 struct net_port;
 
+/* Fields are ordered by how often a packet-hop touches them (the first two
+ * cache lines carry the wire and the transmitter's state, then the events
+ * and counters, then per-class queues); PFC state, used only on pauses,
+ * comes last. Reordering is free: nothing depends on the layout. */
 struct net_port {
-	/* transmitter */
-	struct net_queue q[NET_NQ];
+	/* line 0: the wire and the transmitter's state */
+	struct net_pkt *pipe_head, *pipe_tail;
+	uint64_t busy_until_ps;      /* transmitter serializing until then */
+	uint64_t ps_per_byte;        /* 8e12/rate when exact, else 0 */
+	uint64_t delay_ps;
+	struct net_node *node;
+	struct net_port *peer;       /* the port at the other end */
 	uint16_t nonempty;           /* bit c: q[c] has packets */
 	uint8_t paused;              /* bit c: class c paused by PFC */
 	uint8_t src_mask;            /* bit c: the host's source has class-c work */
 	uint8_t src_turn;            /* bit c: the source's turn in class c (vs transit) */
 	uint8_t selecting;           /* inside port_select: wakes are deferred ... */
 	uint8_t rewake;              /* ... and remembered here */
-	uint64_t busy_until_ps;      /* transmitter serializing until then */
-	struct net_event tx_ev;      /* transmitter free / source wake-up */
-	uint64_t rate_bps;
-	uint64_t ps_per_byte;        /* 8e12/rate when exact, else 0 */
-	uint64_t delay_ps;
-	/* the wire toward the peer */
-	struct net_pkt *pipe_head, *pipe_tail;
+	uint8_t down;                /* this direction carries nothing (one-way link) */
+	/* line 1: the two events */
 	struct net_event arr_ev;     /* head of the pipe arrives */
+	struct net_event tx_ev;      /* transmitter free / source wake-up */
+	/* line 2: counters and the rest of the hot path */
+	uint64_t queued_bytes;       /* all classes */
+	uint64_t max_queue_bytes;
+	struct net_qhist *qh;        /* switch ports only */
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t rate_bps;
 	double error_rate;
-	struct net_rng rng;          /* this link direction's loss stream */
+	uint32_t index;              /* port number within its node */
+	uint32_t link;               /* topology link index */
 	/* ECN at this egress (switch ports only): RED over each class's queue */
 	uint8_t ecn_on;
 	uint64_t ecn_kmin_bytes, ecn_kmax_bytes;
 	double ecn_pmax;
-	struct net_rng ecn_rng;
-
-	struct net_node *node;
-	struct net_port *peer;       /* the port at the other end */
-	uint8_t down;                /* this direction carries nothing (one-way link) */
-	uint32_t index;              /* port number within its node */
-	uint32_t link;               /* topology link index */
-
 	/* ingress accounting for packets that arrived on this port (switch) */
 	uint64_t in_bytes[NET_NPRIO];
 	uint64_t in_max_bytes;       /* the most any one class held */
+	/* transmitter queues: 8 classes and the control queue */
+	struct net_queue q[NET_NQ];
+	struct net_rng rng;          /* this link direction's loss stream */
+	struct net_rng ecn_rng;
 
 	/* PFC, this port as the downstream end (an ingress): the classes we
 	 * told the peer to pause, when we last said so, and the refresh timer
@@ -144,12 +152,6 @@ struct net_port {
 	struct net_event pause_ev;
 	uint64_t paused_ps;          /* total time any class was paused (sum over classes) */
 	uint64_t pfc_xoff_sent, pfc_xon_sent, pfc_rx;
-
-	/* counters */
-	uint64_t tx_pkts, tx_bytes;
-	uint64_t queued_bytes;       /* all classes */
-	uint64_t max_queue_bytes;
-	struct net_qhist *qh;        /* switch ports only */
 };
 
 #define NET_PORT_LOCAL UINT16_MAX    /* pkt->in_port of host-originated packets */
