@@ -301,13 +301,14 @@ static void port_start_tx(struct net *net, struct net_port *port, struct net_pkt
 	port->busy_until_ps = now + ser;
 	port->tx_pkts++;
 	port->tx_bytes += p->wire_bytes;
-	p->t_ps = now + ser + port->delay_ps;
+	uint64_t t = now + ser + port->delay_ps;
 	p->next = NULL;
 	if (port->pipe_tail) {
 		port->pipe_tail->next = p;
+		port->pipe_tail->t_ps = t;   /* the previous packet knows when we land */
 	} else {
 		port->pipe_head = p;
-		net_event_schedule(net->eng, &port->arr_ev, p->t_ps);
+		net_event_schedule(net->eng, &port->arr_ev, t);
 	}
 	port->pipe_tail = p;
 }
@@ -909,9 +910,13 @@ static void port_arrive_event(struct net_engine *eng, struct net_event *ev)
 	struct net_port *port = ev->arg;
 	struct net_pkt *p = port->pipe_head;
 	port->pipe_head = p->next;
-	if (port->pipe_head)
-		net_event_schedule(eng, &port->arr_ev, port->pipe_head->t_ps);
-	else
+	if (port->pipe_head) {
+		/* p carries its successor's arrival time; the successor itself is
+		 * only needed at that time, so fetch it meanwhile. */
+		net_event_schedule(eng, &port->arr_ev, p->t_ps);
+		__builtin_prefetch(port->pipe_head);
+	} else {
 		port->pipe_tail = NULL;
+	}
 	node_receive(port->node->net, port->peer, p);
 }

@@ -36,7 +36,9 @@ enum net_pkt_flags {
 
 struct net_pkt {
 	struct net_pkt *next;        /* queue / pipe / free-list link */
-	uint64_t t_ps;               /* in a pipe: when its last bit arrives */
+	uint64_t t_ps;               /* in a pipe: when the NEXT packet's last bit arrives
+				      * (the head's own time is in the pipe's event), so an
+				      * arrival never has to touch its cold successor */
 	uint32_t src, dst;           /* host node ids */
 	uint32_t flow;               /* QP / flow id */
 	uint32_t psn;                /* data: PSN; ACK/NACK: the PSN acknowledged or expected */
