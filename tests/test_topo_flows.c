@@ -186,6 +186,77 @@ static void test_ecmp_uses_every_core_switch(void)
 	scen_close(&sc);
 }
 
+/* All pairs: the route the simulator takes between every two hosts has the
+ * graph's shortest length, measured by a BFS written here over the raw link
+ * list (relaying through switches, and through hosts where the fabric's
+ * hosts relay; one-way links forward only). */
+static void check_all_pairs(const char *topology, int hosts_relay)
+{
+	struct scen sc;
+	char y[1024];
+	snprintf(y, sizeof(y), "topology: %s\nworkload: {flows: [{src: 0, dst: 1, size: 1KB}]}\n",
+		 topology);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	struct topo_graph g;
+	char err[512];
+	CU_ASSERT_EQUAL_FATAL(sim_build_graph(&sc.exp, &g, err, sizeof(err)), 0);
+	const struct net *net = sim_net(sc.sim);
+	uint32_t n = g.nnodes, *dist = malloc(n * sizeof(*dist)), *queue = malloc(n * sizeof(*queue));
+	struct net_port *path[64];
+	int mismatches = 0, pairs = 0;
+	for (uint32_t s = 0; s < n; s++) {
+		if (g.kind[s] != TOPO_HOST)
+			continue;
+		for (uint32_t i = 0; i < n; i++)
+			dist[i] = UINT32_MAX;
+		uint32_t qh = 0, qt = 0;
+		dist[s] = 0;
+		queue[qt++] = s;
+		while (qh < qt) {
+			uint32_t u = queue[qh++];
+			if (u != s && g.kind[u] == TOPO_HOST && !hosts_relay)
+				continue;
+			for (uint32_t l = 0; l < g.nlinks; l++) {
+				const struct topo_link *lk = &g.links[l];
+				uint32_t v = lk->a == u ? lk->b : (lk->b == u && !lk->one_way ? lk->a : UINT32_MAX);
+				if (v != UINT32_MAX && dist[v] == UINT32_MAX) {
+					dist[v] = dist[u] + 1;
+					queue[qt++] = v;
+				}
+			}
+		}
+		for (uint32_t d = 0; d < n; d++) {
+			if (d == s || g.kind[d] != TOPO_HOST)
+				continue;
+			int h = net_path(net, s, d, (uint32_t)(s * 7919 + d), path, 64);
+			pairs++;
+			if (h < 0 || (uint32_t)h != dist[d])
+				mismatches++;
+		}
+	}
+	printf("\n    %s: %d host pairs, %d routes longer than the shortest path", topology, pairs,
+	       mismatches);
+	CU_ASSERT_EQUAL(mismatches, 0);
+	free(dist);
+	free(queue);
+	topo_graph_free(&g);
+	scen_close(&sc);
+}
+
+static void test_routes_are_shortest_paths_for_all_pairs(void)
+{
+	check_all_pairs("{kind: ring, hosts: 9}", 1);
+	check_all_pairs("{kind: ring, hosts: 8, unidirectional: true}", 1);
+	check_all_pairs("{kind: fully-connected, hosts: 6}", 1);
+	check_all_pairs("{kind: fat-tree, k: 4}", 0);
+	check_all_pairs("{kind: leaf-spine, leaves: 4, spines: 2, hosts_per_leaf: 3}", 0);
+	check_all_pairs("{kind: torus, dims: [4, 4]}", 1);
+	check_all_pairs("{kind: torus, dims: [3, 4, 5]}", 1);
+	check_all_pairs("{kind: multi-dim, dims: [{kind: ring, npus: 4}, {kind: switch, npus: 8}]}", 1);
+	check_all_pairs("{kind: multi-dim, dims: [{kind: ring, npus: 4}, "
+			"{kind: fully-connected, npus: 4}, {kind: switch, npus: 4}]}", 1);
+}
+
 static const struct unit_test flow_tests[] = {
 	{ "ring", test_ring },
 	{ "fully_connected", test_fully_connected },
@@ -195,6 +266,7 @@ static const struct unit_test flow_tests[] = {
 	{ "multi_dim", test_multi_dim },
 	{ "astra_file_matches_inline_multi_dim", test_astra_file_matches_inline_multi_dim },
 	{ "ecmp_uses_every_core_switch", test_ecmp_uses_every_core_switch },
+	{ "routes_are_shortest_paths_for_all_pairs", test_routes_are_shortest_paths_for_all_pairs },
 	{ NULL, NULL },
 };
 
