@@ -299,6 +299,7 @@ static const struct field topology_fields[] = {
 	OTHER("oversubscription"),
 	SUBMAP("uplink", uplink_fields),
 	OTHER("dims"),
+	OTHER("npus"),
 	{ .key = NULL },
 };
 
@@ -317,7 +318,7 @@ static const struct topo_kind_keys {
 	  { "leaves", "spines", "hosts_per_leaf" },
 	  "{kind: leaf-spine, leaves: 4, spines: 2, hosts_per_leaf: 8}" },
 	{ "torus", { "dims", "link" }, { "dims" }, "{kind: torus, dims: [4, 4]}" },
-	{ "multi-dim", { "dims" }, { "dims" },
+	{ "multi-dim", { "dims", "npus" }, { "dims" },
 	  "{kind: multi-dim, dims: [{kind: ring, npus: 4, rate: 50GB/s, delay: 500ns}]}" },
 };
 #define NKINDS (sizeof(topo_kinds) / sizeof(topo_kinds[0]))
@@ -735,6 +736,19 @@ static int load_topology(struct ctx *c, const yaml_node_t *root)
 		return -1;
 	if ((v = map_get(c, t, "dims", NULL)) && load_dims(c, v, !strcmp(kk->kind, "multi-dim")) < 0)
 		return -1;
+	/* multi-dim may state the total, as ASTRA-sim workloads do: it must be
+	 * the product of the dimensions. */
+	if ((v = map_get(c, t, "npus", NULL))) {
+		uint64_t total, prod = 1;
+		if (get_num(c, v, "topology.npus", F_UINT, 1, 1000000, &total) < 0)
+			return -1;
+		for (uint32_t i = 0; i < exp->topo.nmd; i++)
+			prod *= exp->topo.md[i].npus;
+		if (total != prod)
+			return fail(c, v, "topology.npus", "%llu does not equal the product of the "
+				    "dimensions' npus (%llu)", (unsigned long long)total,
+				    (unsigned long long)prod);
+	}
 	return 0;
 }
 

@@ -587,6 +587,9 @@ static void test_topology_errors(void)
 		     "topology.dims[0].kind: unknown dimension kind \"mesh\"");
 	expect_error("topology:\n  kind: multi-dim\n  dims:\n    - {kind: ring}\n", 4,
 		     "topology.dims[0]: missing npus");
+	expect_error("topology:\n  kind: multi-dim\n  npus: 30\n  dims: [{kind: ring, npus: 4}, "
+		     "{kind: switch, npus: 8}]\n", 3, "topology.npus: 30 does not equal the product "
+		     "of the dimensions' npus (32)");
 	expect_error("topology: {kind: ring, hosts: 4, unidirectional: maybe}\n", 1,
 		     "topology.unidirectional: expected true or false");
 	expect_error("topology: {astra: network.yml}\n", 1, "topology.astra: ");
