@@ -87,12 +87,23 @@ awk 'BEGIN {
 	for (i = 0; i < 8192; i++) printf "    - {src: %d, dst: %d, size: 10KB}\n", i, (i + 256) % 8192
 }' >"$out/fattree32-perm.yaml"
 
+# torus10k-perm: a 100 x 100 torus (10,000 hosts relaying for each other):
+# build, route (computed from coordinates) and run a permutation of 1 KB
+# flows, host i to i + 5050 (50 hops away in each dimension at most).
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: torus, dims: [100, 100], link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 1000B, cc: none}"
+	print "workload:\n  flows:"
+	for (i = 0; i < 10000; i++) printf "    - {src: %d, dst: %d, size: 1KB}\n", i, (i + 5050) % 10000
+}' >"$out/torus10k-perm.yaml"
+
 num() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
 
 printf '%-22s %12s %12s %9s %11s %11s %9s %12s %8s\n' scenario packet_hops events wall_s \
 	"Mhops/s" "Mevents/s" "RSS_MiB" "sim_time_us" "total_s"
 for sc in switch64-a2a switch64-perm switch64-incast switch64-a2a-lossless incast8-lossless \
-	fattree8-perm fattree32-perm; do
+	fattree8-perm fattree32-perm torus10k-perm; do
 	best=""
 	i=0
 	while [ "$i" -lt "$reps" ]; do

@@ -182,6 +182,45 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 			return NET_ERR_NOMEM;
 		}
 	}
+	/* Coordinate fabrics: the port to each neighbour, per dimension and
+	 * direction, read off the links (a link joins nodes differing in one
+	 * coordinate by +-1 with wraparound; in a dimension of size 2 the one
+	 * link serves both directions). */
+	if (g->coord_ndims && g->coord_ndims <= 8 && net->nhosts == g->nnodes) {
+		net->cr_ndims = g->coord_ndims;
+		for (uint32_t k = 0, st = 1; k < g->coord_ndims; st *= g->coord_dims[k], k++) {
+			net->cr_dims[k] = g->coord_dims[k];
+			net->cr_stride[k] = st;
+		}
+		size_t cells = (size_t)g->nnodes * net->cr_ndims * 2;
+		if (!(net->cr_port = malloc(cells * sizeof(uint16_t)))) {
+			net_seterr(eng, "out of memory creating the network");
+			net_destroy(net);
+			return NET_ERR_NOMEM;
+		}
+		memset(net->cr_port, 0xff, cells * sizeof(uint16_t));
+		for (uint32_t i = 0; i < g->nnodes; i++) {
+			struct net_node *n = &net->nodes[i];
+			for (uint32_t q = 0; q < n->nports; q++) {
+				const struct net_port *p = &n->ports[q];
+				if (p->down)
+					continue;
+				uint32_t m = p->peer->node->id;
+				for (uint32_t k = 0; k < net->cr_ndims; k++) {
+					uint32_t d = net->cr_dims[k], st = net->cr_stride[k];
+					uint32_t cn = i / st % d, cm = m / st % d;
+					if (cn == cm)
+						continue;
+					uint16_t *slot = &net->cr_port[((size_t)i * net->cr_ndims + k) * 2];
+					if ((cm + d - cn) % d == 1 && slot[0] == UINT16_MAX)
+						slot[0] = (uint16_t)q;
+					if ((cn + d - cm) % d == 1 && slot[1] == UINT16_MAX)
+						slot[1] = (uint16_t)q;
+					break;
+				}
+			}
+		}
+	}
 	uint32_t nswitches = g->nnodes - net->nhosts;
 	int hosts_fwd = g->hosts_forward == TOPO_FWD_AUTO ? nswitches == 0 : g->hosts_forward;
 	for (uint32_t i = 0; i < g->nnodes; i++)
@@ -243,6 +282,7 @@ void net_destroy(struct net *net)
 	for (uint32_t i = 0; i < net->nports; i++)
 		free(net->ports[i].qh);
 	net_routes_free(net);
+	free(net->cr_port);
 	net_pool_fini(&net->pool);
 	free(net->ports);
 	free(net->nodes);

@@ -278,6 +278,11 @@ struct net {
 	struct net_host_ops host_ops;
 	void *host_ctx;
 	struct net_trace *trace;     /* NULL: no trace */
+	/* Coordinate routing (ring, torus): port toward the +1 / -1 neighbour
+	 * of every node in every dimension (UINT16_MAX: none or down). */
+	uint32_t cr_ndims;
+	uint32_t cr_dims[8], cr_stride[8];
+	uint16_t *cr_port;           /* [nnodes][cr_ndims][2] */
 	/* PFC deadlock detector: checks every timeout/4 while any port is paused */
 	struct net_event deadlock_ev;
 	uint32_t paused_pairs;       /* (port, class) pairs paused now */

@@ -104,6 +104,11 @@ int net_routes_build(struct net *net)
 		}
 	}
 
+	/* Coordinate fabrics route by arithmetic (net_route): no tables. */
+	if (net->cr_port) {
+		net->ngroups = 0;
+		goto done;
+	}
 	for (uint32_t i = 0; i < N; i++) {
 		struct net_node *n = &net->nodes[i];
 		/* Forwarders need tables, and so does a multi-homed host for its
@@ -169,6 +174,7 @@ int net_routes_build(struct net *net)
 			n->nh_off[g] = start;
 		}
 	}
+done:
 	free(grp_of_switch);
 	free(dist);
 	free(queue);
@@ -195,11 +201,53 @@ void net_routes_free(struct net *net)
 	free(net->host_attach_port);
 }
 
+/* Ring and torus: in each dimension where the coordinates differ, the
+ * shorter direction is a minimal next hop (both when equidistant), over the
+ * ports that are up; the same candidate set a BFS gives, in port order, so
+ * the hash picks as the tables would. O(dimensions) per hop, no memory. */
+static struct net_port *coord_route(const struct net *net, const struct net_node *node,
+				    uint32_t dst, uint32_t hash)
+{
+	uint16_t cand[16];
+	uint32_t nc = 0, n = node->id;
+	const uint16_t *pp = &net->cr_port[(size_t)n * net->cr_ndims * 2];
+	for (uint32_t k = 0; k < net->cr_ndims; k++) {
+		uint32_t d = net->cr_dims[k], st = net->cr_stride[k];
+		uint32_t fwd = (dst / st % d + d - n / st % d) % d;
+		if (!fwd)
+			continue;
+		uint32_t bwd = d - fwd;
+		uint16_t up = pp[2 * k], down = pp[2 * k + 1];
+		/* A one-way dimension leaves only the direction it has. */
+		int use_up = up != UINT16_MAX && (fwd <= bwd || down == UINT16_MAX);
+		int use_down = down != UINT16_MAX && (bwd <= fwd || up == UINT16_MAX);
+		if (use_up)
+			cand[nc++] = up;
+		if (use_down && !(use_up && down == up))
+			cand[nc++] = down;
+	}
+	if (!nc)
+		return NULL;
+	/* Port order, like the tables' lists (insertion sort: a handful). */
+	for (uint32_t i = 1; i < nc; i++)
+		for (uint32_t j = i; j > 0 && cand[j] < cand[j - 1]; j--) {
+			uint16_t t = cand[j];
+			cand[j] = cand[j - 1];
+			cand[j - 1] = t;
+		}
+	if (nc == 1)
+		return &node->ports[cand[0]];
+	uint32_t h = (uint32_t)net_mix64((uint64_t)hash ^ node->salt);
+	return &node->ports[cand[((uint64_t)h * nc) >> 32]];
+}
+
 struct net_port *net_route(const struct net *net, const struct net_node *node, uint32_t dst,
 			   uint32_t hash)
 {
 	if (node->id == dst || dst >= net->nnodes)
 		return NULL;
+	if (net->cr_port)
+		return coord_route(net, node, dst, hash);
 	if (!node->nh_off)
 		return node->nports ? &node->ports[0] : NULL;
 	uint32_t g = net->host_group[dst];

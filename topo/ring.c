@@ -32,6 +32,8 @@ static int ring_build(const struct topo_params *p, struct topo_graph *g, char *e
 	if (rc < 0)
 		goto fail;
 	snprintf(g->name, sizeof(g->name), "ring");
+	g->coord_ndims = 1;
+	g->coord_dims[0] = n;
 	for (uint32_t i = 0; i < nlinks; i++) {
 		rc = topo_graph_add_link(g, i, (i + 1) % n, p->rate_bps, p->delay_ps, 0.0);
 		if (rc < 0)

@@ -17,6 +17,8 @@
 
 enum topo_node_kind { TOPO_HOST = 0, TOPO_SWITCH = 1 };
 
+#define TOPO_MAX_DIMS 8
+
 /* The longest link delay accepted (1 s): keeps every sum of simulated times
  * far from uint64 overflow. */
 #define TOPO_MAX_DELAY_PS 1000000000000ull
@@ -41,6 +43,12 @@ struct topo_graph {
 	 * merely multi-homed to switches. TOPO_FWD_AUTO: only if the graph has
 	 * no switch. */
 	int hosts_forward;
+	/* Coordinate fabrics (ring, torus): all nodes are hosts at coordinates
+	 * id = x0 + d0 x1 + d0 d1 x2 ..., every link joins neighbours along one
+	 * dimension (with wraparound). Routing is then computed from the
+	 * coordinates instead of tables. coord_ndims 0: not such a fabric. */
+	uint32_t coord_ndims;
+	uint32_t coord_dims[TOPO_MAX_DIMS];
 };
 enum { TOPO_FWD_NO = 0, TOPO_FWD_YES = 1, TOPO_FWD_AUTO = -1 };
 
@@ -50,7 +58,6 @@ struct topo_linkspec {
 	uint64_t delay_ps;
 };
 
-#define TOPO_MAX_DIMS 8
 
 enum topo_dim_kind { TOPO_DIM_RING = 0, TOPO_DIM_FC = 1, TOPO_DIM_SWITCH = 2 };
 

@@ -51,6 +51,9 @@ static int torus_build(const struct topo_params *p, struct topo_graph *g, char *
 	if (rc < 0)
 		goto fail;
 	snprintf(g->name, sizeof(g->name), "torus");
+	g->coord_ndims = p->ndims;
+	for (uint32_t d = 0; d < p->ndims; d++)
+		g->coord_dims[d] = p->dims[d];
 	for (uint32_t d = 0, stride = 1; d < p->ndims; stride *= p->dims[d], d++) {
 		const uint32_t size = p->dims[d];
 		if (size < 2)
