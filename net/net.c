@@ -33,6 +33,106 @@ static void deadlock_event(struct net_engine *eng, struct net_event *ev);
 
 #define TRACE_ON(net, k, node, t) ((net)->trace && net_trace_want((net)->trace, (k), (node), (t)))
 
+/* The dimension in which NPUs a and b differ, or -1 (none, or several). */
+static int coord_diff_dim(const struct net *net, uint32_t a, uint32_t b)
+{
+	int k = -1;
+	for (uint32_t i = 0; i < net->cr_ndims; i++)
+		if (a / net->cr_stride[i] % net->cr_dims[i] != b / net->cr_stride[i] % net->cr_dims[i]) {
+			if (k >= 0)
+				return -1;
+			k = (int)i;
+		}
+	return k;
+}
+
+/* Coordinate fabrics (see net.h): the slots, read off the links. A graph
+ * that does not have the promised shape (NPUs 0..H-1 whose count is the
+ * product of the dimensions) keeps table routing. Returns -1 on no memory. */
+static int net_coord_setup(struct net *net, const struct topo_graph *g)
+{
+	uint32_t H = net->nhosts, prod = 1, nsw = net->nnodes - H;
+	if (g->coord_ndims > 8)
+		return 0;
+	for (uint32_t k = 0; k < g->coord_ndims; k++)
+		prod *= g->coord_dims[k];
+	for (uint32_t i = 0; i < H; i++)
+		if (net->nodes[i].kind != NET_HOST)
+			return 0;
+	if (prod != H)
+		return 0;
+	net->cr_ndims = g->coord_ndims;
+	for (uint32_t k = 0, st = 1; k < g->coord_ndims; st *= g->coord_dims[k], k++) {
+		uint32_t d = g->coord_dims[k];
+		net->cr_dims[k] = d;
+		net->cr_stride[k] = st;
+		net->cr_kind[k] = g->coord_kind[k];
+		net->cr_off[k] = net->cr_nslots;
+		net->cr_nslots += g->coord_kind[k] == TOPO_DIM_RING ? 2 : g->coord_kind[k] == TOPO_DIM_FC ? d : 1;
+		if (g->coord_kind[k] == TOPO_DIM_SWITCH && d > net->cr_maxd)
+			net->cr_maxd = d;
+	}
+	size_t cells = (size_t)H * net->cr_nslots;
+	net->cr_port = malloc((cells ? cells : 1) * sizeof(uint16_t));
+	net->cr_sw_dim = malloc(nsw ? nsw : 1);
+	net->cr_sw_port = malloc(((size_t)nsw * net->cr_maxd + 1) * sizeof(uint16_t));
+	if (!net->cr_port || !net->cr_sw_dim || !net->cr_sw_port)
+		return -1;
+	memset(net->cr_port, 0xff, cells * sizeof(uint16_t));
+	memset(net->cr_sw_dim, 0xff, nsw);
+	memset(net->cr_sw_port, 0xff, ((size_t)nsw * net->cr_maxd + 1) * sizeof(uint16_t));
+	/* Switches first: their dimension is the one in which their members
+	 * differ (a switch with one member routes nothing). */
+	for (uint32_t s = H; s < net->nnodes; s++) {
+		struct net_node *n = &net->nodes[s];
+		if (n->nports < 2)
+			continue;
+		int k = coord_diff_dim(net, n->ports[0].peer->node->id, n->ports[1].peer->node->id);
+		if (k < 0 || net->cr_kind[k] != TOPO_DIM_SWITCH)
+			continue;
+		net->cr_sw_dim[s - H] = (uint8_t)k;
+		for (uint32_t q = 0; q < n->nports; q++) {
+			uint32_t m = n->ports[q].peer->node->id;
+			uint32_t c = m / net->cr_stride[k] % net->cr_dims[k];
+			if (!n->ports[q].down && m < H)
+				net->cr_sw_port[(size_t)(s - H) * net->cr_maxd + c] = (uint16_t)q;
+		}
+	}
+	for (uint32_t i = 0; i < H; i++) {
+		struct net_node *n = &net->nodes[i];
+		uint16_t *slot = &net->cr_port[(size_t)i * net->cr_nslots];
+		for (uint32_t q = 0; q < n->nports; q++) {
+			const struct net_port *p = &n->ports[q];
+			uint32_t m = p->peer->node->id;
+			if (p->down)
+				continue;
+			if (m >= H) {
+				uint8_t k = net->cr_sw_dim[m - H];
+				if (k != 0xff && slot[net->cr_off[k]] == UINT16_MAX)
+					slot[net->cr_off[k]] = (uint16_t)q;
+				continue;
+			}
+			int k = coord_diff_dim(net, i, m);
+			if (k < 0)
+				continue;
+			uint32_t d = net->cr_dims[k], st = net->cr_stride[k];
+			uint32_t cn = i / st % d, cm = m / st % d;
+			uint16_t *sk = &slot[net->cr_off[k]];
+			if (net->cr_kind[k] == TOPO_DIM_FC) {
+				if (sk[cm] == UINT16_MAX)
+					sk[cm] = (uint16_t)q;
+			} else if (net->cr_kind[k] == TOPO_DIM_RING) {
+				/* In a dimension of size 2 one link serves both ways. */
+				if ((cm + d - cn) % d == 1 && sk[0] == UINT16_MAX)
+					sk[0] = (uint16_t)q;
+				if ((cn + d - cm) % d == 1 && sk[1] == UINT16_MAX)
+					sk[1] = (uint16_t)q;
+			}
+		}
+	}
+	return 0;
+}
+
 int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct topo_graph *g,
 	       struct net **out)
 {
@@ -182,44 +282,10 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 			return NET_ERR_NOMEM;
 		}
 	}
-	/* Coordinate fabrics: the port to each neighbour, per dimension and
-	 * direction, read off the links (a link joins nodes differing in one
-	 * coordinate by +-1 with wraparound; in a dimension of size 2 the one
-	 * link serves both directions). */
-	if (g->coord_ndims && g->coord_ndims <= 8 && net->nhosts == g->nnodes) {
-		net->cr_ndims = g->coord_ndims;
-		for (uint32_t k = 0, st = 1; k < g->coord_ndims; st *= g->coord_dims[k], k++) {
-			net->cr_dims[k] = g->coord_dims[k];
-			net->cr_stride[k] = st;
-		}
-		size_t cells = (size_t)g->nnodes * net->cr_ndims * 2;
-		if (!(net->cr_port = malloc(cells * sizeof(uint16_t)))) {
-			net_seterr(eng, "out of memory creating the network");
-			net_destroy(net);
-			return NET_ERR_NOMEM;
-		}
-		memset(net->cr_port, 0xff, cells * sizeof(uint16_t));
-		for (uint32_t i = 0; i < g->nnodes; i++) {
-			struct net_node *n = &net->nodes[i];
-			for (uint32_t q = 0; q < n->nports; q++) {
-				const struct net_port *p = &n->ports[q];
-				if (p->down)
-					continue;
-				uint32_t m = p->peer->node->id;
-				for (uint32_t k = 0; k < net->cr_ndims; k++) {
-					uint32_t d = net->cr_dims[k], st = net->cr_stride[k];
-					uint32_t cn = i / st % d, cm = m / st % d;
-					if (cn == cm)
-						continue;
-					uint16_t *slot = &net->cr_port[((size_t)i * net->cr_ndims + k) * 2];
-					if ((cm + d - cn) % d == 1 && slot[0] == UINT16_MAX)
-						slot[0] = (uint16_t)q;
-					if ((cn + d - cm) % d == 1 && slot[1] == UINT16_MAX)
-						slot[1] = (uint16_t)q;
-					break;
-				}
-			}
-		}
+	if (g->coord_ndims && net_coord_setup(net, g)) {
+		net_seterr(eng, "out of memory creating the network");
+		net_destroy(net);
+		return NET_ERR_NOMEM;
 	}
 	uint32_t nswitches = g->nnodes - net->nhosts;
 	int hosts_fwd = g->hosts_forward == TOPO_FWD_AUTO ? nswitches == 0 : g->hosts_forward;
@@ -283,6 +349,8 @@ void net_destroy(struct net *net)
 		free(net->ports[i].qh);
 	net_routes_free(net);
 	free(net->cr_port);
+	free(net->cr_sw_dim);
+	free(net->cr_sw_port);
 	net_pool_fini(&net->pool);
 	free(net->ports);
 	free(net->nodes);

@@ -278,11 +278,18 @@ struct net {
 	struct net_host_ops host_ops;
 	void *host_ctx;
 	struct net_trace *trace;     /* NULL: no trace */
-	/* Coordinate routing (ring, torus): port toward the +1 / -1 neighbour
-	 * of every node in every dimension (UINT16_MAX: none or down). */
-	uint32_t cr_ndims;
-	uint32_t cr_dims[8], cr_stride[8];
-	uint16_t *cr_port;           /* [nnodes][cr_ndims][2] */
+	/* Coordinate routing (ring, torus, multi-dim): NPUs 0..H-1 at
+	 * coordinates (dimension 0 fastest). Per NPU, slots per dimension:
+	 * a ring dimension the ports to the +1 and -1 neighbours, a fully
+	 * connected one the port to each coordinate, a switched one the port
+	 * to its group's switch (UINT16_MAX: none or down). Per switch, its
+	 * dimension and the port to each member coordinate. */
+	uint32_t cr_ndims, cr_nslots, cr_maxd;
+	uint32_t cr_dims[8], cr_stride[8], cr_off[8];
+	uint8_t cr_kind[8];          /* enum topo_dim_kind */
+	uint16_t *cr_port;           /* [H][cr_nslots] */
+	uint8_t *cr_sw_dim;          /* [nnodes - H], 0xff: unused switch */
+	uint16_t *cr_sw_port;        /* [nnodes - H][cr_maxd] */
 	/* PFC deadlock detector: checks every timeout/4 while any port is paused */
 	struct net_event deadlock_ev;
 	uint32_t paused_pairs;       /* (port, class) pairs paused now */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "net/net.h"
+#include "topo/topo.h"
 
 int net_routes_build(struct net *net);
 void net_routes_free(struct net *net);
@@ -201,23 +202,47 @@ void net_routes_free(struct net *net)
 	free(net->host_attach_port);
 }
 
-/* Ring and torus: in each dimension where the coordinates differ, the
- * shorter direction is a minimal next hop (both when equidistant), over the
- * ports that are up; the same candidate set a BFS gives, in port order, so
- * the hash picks as the tables would. O(dimensions) per hop, no memory. */
+/* Coordinate fabrics. At an NPU, each dimension where the coordinates
+ * differ offers its minimal moves: a ring the shorter direction (both when
+ * equidistant; a one-way ring only the way it goes), a fully connected
+ * dimension the direct port, a switched one the port to the group's switch.
+ * That is exactly the set a BFS finds (any order of dimensions is minimal),
+ * kept in port order so the hash picks the same port as the tables would.
+ * At a switch, the one member with the destination's coordinate.
+ * O(dimensions) per hop, no tables. */
 static struct net_port *coord_route(const struct net *net, const struct net_node *node,
 				    uint32_t dst, uint32_t hash)
 {
-	uint16_t cand[16];
-	uint32_t nc = 0, n = node->id;
-	const uint16_t *pp = &net->cr_port[(size_t)n * net->cr_ndims * 2];
+	uint32_t n = node->id, H = net->nhosts;
+	if (n >= H) {
+		uint8_t k = net->cr_sw_dim[n - H];
+		if (k == 0xff || dst >= H)
+			return NULL;
+		uint16_t q = net->cr_sw_port[(size_t)(n - H) * net->cr_maxd +
+					     dst / net->cr_stride[k] % net->cr_dims[k]];
+		return q == UINT16_MAX ? NULL : &node->ports[q];
+	}
+	uint16_t cand[24];
+	uint32_t nc = 0;
+	const uint16_t *pp = &net->cr_port[(size_t)n * net->cr_nslots];
 	for (uint32_t k = 0; k < net->cr_ndims; k++) {
 		uint32_t d = net->cr_dims[k], st = net->cr_stride[k];
-		uint32_t fwd = (dst / st % d + d - n / st % d) % d;
-		if (!fwd)
+		uint32_t cn = n / st % d, cd = dst / st % d;
+		if (cn == cd)
 			continue;
-		uint32_t bwd = d - fwd;
-		uint16_t up = pp[2 * k], down = pp[2 * k + 1];
+		const uint16_t *sk = &pp[net->cr_off[k]];
+		if (net->cr_kind[k] == TOPO_DIM_FC) {
+			if (sk[cd] != UINT16_MAX)
+				cand[nc++] = sk[cd];
+			continue;
+		}
+		if (net->cr_kind[k] == TOPO_DIM_SWITCH) {
+			if (sk[0] != UINT16_MAX)
+				cand[nc++] = sk[0];
+			continue;
+		}
+		uint32_t fwd = (cd + d - cn) % d, bwd = d - fwd;
+		uint16_t up = sk[0], down = sk[1];
 		/* A one-way dimension leaves only the direction it has. */
 		int use_up = up != UINT16_MAX && (fwd <= bwd || down == UINT16_MAX);
 		int use_down = down != UINT16_MAX && (bwd <= fwd || up == UINT16_MAX);

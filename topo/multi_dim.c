@@ -111,6 +111,11 @@ static int md_build(const struct topo_params *p, struct topo_graph *g, char *err
 	 * both coordinates share no switch, and the route between them turns at
 	 * an NPU (as GPU traffic turns from NVSwitch to the NIC). */
 	g->hosts_forward = direct || spanned >= 2 ? TOPO_FWD_YES : TOPO_FWD_AUTO;
+	g->coord_ndims = p->nmd;
+	for (uint32_t d = 0; d < p->nmd; d++) {
+		g->coord_dims[d] = p->md[d].npus;
+		g->coord_kind[d] = (uint8_t)p->md[d].kind;
+	}
 	sw = nh;
 	for (uint32_t d = 0; d < p->nmd; stride *= p->md[d].npus, d++) {
 		const uint32_t n = p->md[d].npus;

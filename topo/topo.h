@@ -49,6 +49,10 @@ struct topo_graph {
 	 * coordinates instead of tables. coord_ndims 0: not such a fabric. */
 	uint32_t coord_ndims;
 	uint32_t coord_dims[TOPO_MAX_DIMS];
+	/* Per dimension (enum topo_dim_kind): rings and tori are all RING;
+	 * multi-dim also has FC and SWITCH dimensions (a switch per group,
+	 * numbered after the NPUs). */
+	uint8_t coord_kind[TOPO_MAX_DIMS];
 };
 enum { TOPO_FWD_NO = 0, TOPO_FWD_YES = 1, TOPO_FWD_AUTO = -1 };
 
