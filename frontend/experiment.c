@@ -300,6 +300,7 @@ static const struct field topology_fields[] = {
 	SUBMAP("uplink", uplink_fields),
 	OTHER("dims"),
 	OTHER("npus"),
+	OTHER("dim_links"),
 	{ .key = NULL },
 };
 
@@ -317,7 +318,7 @@ static const struct topo_kind_keys {
 	{ "leaf-spine", { "leaves", "spines", "hosts_per_leaf", "link", "uplink", "oversubscription" },
 	  { "leaves", "spines", "hosts_per_leaf" },
 	  "{kind: leaf-spine, leaves: 4, spines: 2, hosts_per_leaf: 8}" },
-	{ "torus", { "dims", "link" }, { "dims" }, "{kind: torus, dims: [4, 4]}" },
+	{ "torus", { "dims", "link", "dim_links" }, { "dims" }, "{kind: torus, dims: [4, 4]}" },
 	{ "multi-dim", { "dims", "npus" }, { "dims" },
 	  "{kind: multi-dim, dims: [{kind: ring, npus: 4, rate: 50GB/s, delay: 500ns}]}" },
 };
@@ -736,6 +737,34 @@ static int load_topology(struct ctx *c, const yaml_node_t *root)
 		return -1;
 	if ((v = map_get(c, t, "dims", NULL)) && load_dims(c, v, !strcmp(kk->kind, "multi-dim")) < 0)
 		return -1;
+	/* torus: a link class per dimension, [{rate, delay}, ...], one per dim. */
+	if ((v = map_get(c, t, "dim_links", NULL))) {
+		if (v->type != YAML_SEQUENCE_NODE)
+			return fail(c, v, "topology.dim_links", "expected a list like [{rate: 100Gbps}, "
+				    "{rate: 50Gbps, delay: 2us}], one per dimension");
+		size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+		if (n != exp->topo.ndims)
+			return fail(c, v, "topology.dim_links", "has %zu entries but dims has %u", n,
+				    exp->topo.ndims);
+		for (size_t i = 0; i < n; i++) {
+			yaml_node_t *d = node_at(c, v->data.sequence.items.start[i]);
+			char key[KEY_MAX], sub[KEY_MAX + 8];
+			yaml_node_t *x;
+			snprintf(key, sizeof(key), "topology.dim_links[%zu]", i);
+			if (check_keys(c, d, key, link_fields) < 0)
+				return -1;
+			snprintf(sub, sizeof(sub), "%s.rate", key);
+			if ((x = map_get(c, d, "rate", NULL)) &&
+			    get_num(c, x, sub, F_RATE, 1, UINT64_MAX, &exp->topo.dim_link[i].rate_bps) < 0)
+				return -1;
+			snprintf(sub, sizeof(sub), "%s.delay", key);
+			if ((x = map_get(c, d, "delay", NULL)) &&
+			    get_num(c, x, sub, F_TIME, 0, TOPO_MAX_DELAY_PS, &exp->topo.dim_link[i].delay_ps) < 0)
+				return -1;
+			if (!exp->topo.dim_link[i].rate_bps)
+				return fail(c, d, key, "needs a rate (a delay alone would be ignored)");
+		}
+	}
 	/* multi-dim may state the total, as ASTRA-sim workloads do: it must be
 	 * the product of the dimensions. */
 	if ((v = map_get(c, t, "npus", NULL))) {

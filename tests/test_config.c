@@ -590,6 +590,10 @@ static void test_topology_errors(void)
 	expect_error("topology:\n  kind: multi-dim\n  npus: 30\n  dims: [{kind: ring, npus: 4}, "
 		     "{kind: switch, npus: 8}]\n", 3, "topology.npus: 30 does not equal the product "
 		     "of the dimensions' npus (32)");
+	expect_error("topology: {kind: torus, dims: [4, 4], dim_links: [{rate: 100Gbps}]}\n", 1,
+		     "topology.dim_links: has 1 entries but dims has 2");
+	expect_error("topology: {kind: torus, dims: [4, 4], dim_links: [{rate: 1Gbps}, {delay: 1us}]}\n",
+		     1, "topology.dim_links[1]: needs a rate");
 	expect_error("topology: {kind: ring, hosts: 4, unidirectional: maybe}\n", 1,
 		     "topology.unidirectional: expected true or false");
 	expect_error("topology: {astra: network.yml}\n", 1, "topology.astra: ");

@@ -257,12 +257,34 @@ static void test_routes_are_shortest_paths_for_all_pairs(void)
 			"{kind: fully-connected, npus: 4}, {kind: switch, npus: 4}]}", 1);
 }
 
+/* Per-dimension links on a torus: dimension 1 at 25 Gb/s (1062 B -> 339,840
+ * ps, an ACK 66 B -> 21,120 ps) with 2 us. 0 -> 4 is one hop in dimension
+ * 1: delivered = 100 x 339,840 + 2,000,000 = 35,984,000 ps, fct + 2,021,120.
+ * 0 -> 1 is one hop in dimension 0 at the default 100 Gb/s, 1 us. */
+static void test_torus_per_dimension_links(void)
+{
+	const char *t = "{kind: torus, dims: [4, 4], dim_links: [{rate: 100Gbps, delay: 1us}, "
+			"{rate: 25Gbps, delay: 2us}]}";
+	struct scen sc;
+	char y[1024];
+	snprintf(y, sizeof(y), "topology: %s\nworkload: {flows: [{src: 0, dst: 4, size: 100KB}]}\n", t);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	size_t nf;
+	const struct sim_flow *f = sim_flows(sc.sim, &nf);
+	CU_ASSERT_EQUAL(f[0].delivered_ps, 35984000ull);
+	CU_ASSERT_EQUAL(f[0].fct_ps, 35984000ull + 2021120ull);
+	scen_close(&sc);
+	one_flow(t, 0, 1, 1, 1);
+}
+
 static const struct unit_test flow_tests[] = {
 	{ "ring", test_ring },
 	{ "fully_connected", test_fully_connected },
 	{ "fat_tree", test_fat_tree },
 	{ "leaf_spine", test_leaf_spine },
 	{ "torus", test_torus },
+	{ "torus_per_dimension_links", test_torus_per_dimension_links },
 	{ "multi_dim", test_multi_dim },
 	{ "astra_file_matches_inline_multi_dim", test_astra_file_matches_inline_multi_dim },
 	{ "ecmp_uses_every_core_switch", test_ecmp_uses_every_core_switch },

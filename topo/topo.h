@@ -93,6 +93,7 @@ struct topo_params {
 	/* torus */
 	uint32_t ndims;
 	uint32_t dims[TOPO_MAX_DIMS];
+	struct topo_linkspec dim_link[TOPO_MAX_DIMS]; /* per dimension; rate 0: default */
 	/* multi-dim */
 	uint32_t nmd;
 	struct topo_dim md[TOPO_MAX_DIMS];

@@ -56,6 +56,7 @@ static int torus_build(const struct topo_params *p, struct topo_graph *g, char *
 		g->coord_dims[d] = p->dims[d];
 	for (uint32_t d = 0, stride = 1; d < p->ndims; stride *= p->dims[d], d++) {
 		const uint32_t size = p->dims[d];
+		const struct topo_linkspec ls = topo_class_resolve(p, p->dim_link[d]);
 		if (size < 2)
 			continue;
 		for (uint32_t i = 0; i < n; i++) {
@@ -65,7 +66,7 @@ static int torus_build(const struct topo_params *p, struct topo_graph *g, char *
 			uint32_t j = x + 1 < size ? i + stride : i - x * stride;
 			if (x + 1 == size && size == 2)
 				continue;
-			if ((rc = topo_graph_add_link(g, i, j, p->rate_bps, p->delay_ps, 0.0)) < 0)
+			if ((rc = topo_graph_add_link(g, i, j, ls.rate_bps, ls.delay_ps, 0.0)) < 0)
 				goto fail;
 		}
 	}
