@@ -144,7 +144,10 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 	for (int r = 0; r < NET_DROP_NREASONS; r++)
 		fprintf(out, "%s\"%s\": %llu", r ? ", " : "", net_drop_reason_names[r],
 			(unsigned long long)net->ctr.drops[r]);
-	fprintf(out, "}, \"retransmits\": %llu, \"ecn_marks\": %llu, \"pfc_pauses\": %llu, "
+	fprintf(out, "}, \"drops_data\": %llu, \"drops_control\": %llu",
+		(unsigned long long)net->ctr.drops_by_type[NET_PKT_DATA],
+		(unsigned long long)(net->ctr.drops_total - net->ctr.drops_by_type[NET_PKT_DATA]));
+	fprintf(out, ", \"retransmits\": %llu, \"ecn_marks\": %llu, \"pfc_pauses\": %llu, "
 		     "\"cnps\": %llu, \"pfc_resumes\": %llu, \"pfc_received\": %llu,\n"
 		     "    \"data_packets\": %llu, \"acks\": %llu, \"nacks\": %llu, "
 		     "\"rto_fires\": %llu, \"packets_created\": %llu, \"packets_consumed\": %llu, "

@@ -397,6 +397,7 @@ static void drop(struct net *net, struct net_node *node, uint32_t port, struct n
 {
 	net->ctr.drops[why]++;
 	net->ctr.drops_total++;
+	net->ctr.drops_by_type[p->type < NET_PKT_NTYPES ? p->type : NET_PKT_DATA]++;
 	if (TRACE_ON(net, NET_TR_DROP, node->id, net->eng->now_ps))
 		net_trace_pkt(net->trace, NET_TR_DROP, net->eng->now_ps, node->id, port, p, 0, why);
 	net_pkt_free(&net->pool, p);

@@ -184,6 +184,7 @@ struct net_counters {
 	uint64_t packet_hops;        /* link traversals, every packet kind */
 	uint64_t drops[NET_DROP_NREASONS];
 	uint64_t drops_total;
+	uint64_t drops_by_type[NET_PKT_NTYPES]; /* data, ACK, NACK, CNP, PFC */
 	uint64_t consumed;           /* packets that reached their destination (host, or PFC peer) */
 	uint64_t ecn_marks;
 	uint64_t pfc_pauses;         /* PAUSE (XOFF) frames sent, refreshes included */
