@@ -1,0 +1,75 @@
+/*
+ * collectives/coll.h - collectives as DAGs of point-to-point chunk messages,
+ * and analytical models evaluated on the same DAG.
+ *
+ * An algorithm turns (operation, size, ranks, chunks) into messages, each
+ * with the messages its sender must have received first. Every message says
+ * which data block it carries and whether the receiver reduces it (adds) or
+ * copies it, so the DAG can be checked on real data independently of timing.
+ * Executors (packet level: frontend/coll_run.c) and the analytical models
+ * (coll_eval below) follow the same rules, ASTRA-sim's: a message is sent
+ * endpoint_delay after its dependencies were received (plus the reduction
+ * time of reducing receives, 3 x floor(bytes / local_mem_bw)); the
+ * collective ends endpoint_delay after a rank's last receive; chunks run one
+ * after another (chunk c+1 of a rank waits for its chunk c to finish).
+ *
+ * Units: bytes, ps.
+ */
+#ifndef PKTSIM_COLL_H
+#define PKTSIM_COLL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum coll_op { COLL_ALL_REDUCE = 0, COLL_ALL_GATHER = 1, COLL_REDUCE_SCATTER = 2 };
+enum coll_algo { COLL_RING = 0 };
+
+struct coll_msg {
+	uint32_t src, dst;           /* ranks */
+	uint64_t bytes;
+	uint32_t chunk, step;
+	uint32_t block;              /* data block of the chunk it carries (0..n-1) */
+	uint8_t reduce;              /* receiver adds (1) or copies (0) the block */
+	uint8_t chunk_start;         /* waits for the sender's previous chunk to end */
+	uint32_t ndeps, dep_off;     /* deps[dep_off ..]: messages src must have received */
+};
+
+struct coll_dag {
+	enum coll_op op;
+	enum coll_algo algo;
+	uint32_t n;                  /* ranks */
+	uint32_t chunks;
+	uint64_t size_bytes;         /* all-gather: the per-rank input; else the buffer */
+	struct coll_msg *msgs;
+	uint32_t nmsgs;
+	uint32_t *deps;
+	uint32_t ndeps;
+};
+
+extern const char *const coll_op_names[3];
+extern const char *const coll_algo_names[1];
+
+/* Build; chunk sizes split size evenly (the last chunk takes the rest), each
+ * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)
+ * return -1 with err set. */
+int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size_bytes,
+	       uint32_t chunks, struct coll_dag *out, char *err, size_t errlen);
+void coll_dag_free(struct coll_dag *d);
+
+/* The time of one message from rank src to rank dst (ps). */
+typedef uint64_t (*coll_msg_cost)(void *ctx, const struct coll_msg *m);
+
+struct coll_sys {
+	uint64_t endpoint_delay_ps;
+	uint64_t local_mem_bw_Bps;   /* bytes/s, decimal; 0: no reduction cost */
+};
+
+/* Reduction time of a reducing receive: 3 x floor(bytes / local_mem_bw) ns. */
+uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes);
+
+/* Longest path through the DAG with the given message costs and the rules
+ * above (no contention): the collective's time, ps. */
+uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
+		   void *ctx);
+
+#endif
