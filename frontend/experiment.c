@@ -992,6 +992,93 @@ static int load_flow(struct ctx *c, const yaml_node_t *n, size_t id)
 	return 0;
 }
 
+static const struct field coll_fields[] = {
+	OTHER("op"),
+	NUM(struct fe_coll, "size", F_SIZE, size_bytes, 1, UINT64_MAX),
+	OTHER("algorithm"),
+	NUM(struct fe_coll, "chunks", F_UINT, chunks, 1, 1024),
+	OTHER("discipline"),
+	NUM(struct fe_coll, "start", F_TIME, start_ps, 0, 1000000 * NET_PS_PER_S),
+	OTHER("group"),
+	NUM(struct fe_coll, "endpoint_delay", F_TIME, endpoint_delay_ps, 0, NET_PS_PER_S),
+	NUM(struct fe_coll, "local_mem_bw", F_RATE, local_mem_bw_Bps, 8, UINT64_MAX),
+	{ .key = NULL },
+};
+
+/* workload.collectives[i]: {op, size, algorithm, chunks, discipline, start,
+ * group, endpoint_delay, local_mem_bw}. */
+static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
+{
+	struct fe_coll *co = &c->exp->colls[i];
+	char path[KEY_MAX], key[KEY_MAX + 16];
+	yaml_node_t *v;
+	snprintf(path, sizeof(path), "workload.collectives[%zu]", i);
+	co->chunks = 1;
+	co->endpoint_delay_ps = 10 * NET_PS_PER_NS;
+	co->line = node_line(n);
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path, "expected a map like {op: all-reduce, size: 64MiB, "
+			    "algorithm: ring}, found %s", type_name(n));
+	if (parse_map(c, n, path, coll_fields, co) < 0)
+		return -1;
+	if (!(v = map_get(c, n, "op", NULL)))
+		return fail(c, n, path, "missing op (all-reduce, all-gather or reduce-scatter)");
+	snprintf(key, sizeof(key), "%s.op", path);
+	const char *s = scalar(c, v, key);
+	if (!s)
+		return -1;
+	if (!strcmp(s, "all-reduce"))
+		co->op = 0;
+	else if (!strcmp(s, "all-gather"))
+		co->op = 1;
+	else if (!strcmp(s, "reduce-scatter"))
+		co->op = 2;
+	else
+		return fail(c, v, key, "\"%.40s\" is not available (available: all-reduce, "
+			    "all-gather, reduce-scatter)", s);
+	if (!map_get(c, n, "size", NULL))
+		return fail(c, n, path, "missing size (like size: 64MiB)");
+	if ((v = map_get(c, n, "algorithm", NULL))) {
+		snprintf(key, sizeof(key), "%s.algorithm", path);
+		if (!(s = scalar(c, v, key)))
+			return -1;
+		if (strcmp(s, "ring"))
+			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring)", s);
+	}
+	if ((v = map_get(c, n, "discipline", NULL))) {
+		snprintf(key, sizeof(key), "%s.discipline", path);
+		if (!(s = scalar(c, v, key)))
+			return -1;
+		if (strcmp(s, "astra"))
+			return fail(c, v, key, "\"%.40s\" is not available yet (available: astra)", s);
+	}
+	if ((v = map_get(c, n, "group", NULL))) {
+		yaml_node_item_t *items = NULL;
+		size_t count = 0;
+		snprintf(key, sizeof(key), "%s.group", path);
+		if (get_list(c, v, key, "host ids", &items, &count) < 0)
+			return -1;
+		if (count < 2)
+			return fail(c, v, key, "a collective needs at least 2 hosts");
+		if (!(co->group = calloc(count, sizeof(*co->group))))
+			return fail(c, v, key, "out of memory");
+		co->ngroup = (uint32_t)count;
+		for (size_t k = 0; k < count; k++) {
+			uint64_t h;
+			if (get_num(c, node_at(c, items[k]), key, F_UINT, 0, UINT32_MAX - 1, &h) < 0)
+				return -1;
+			for (size_t j = 0; j < k; j++)
+				if (co->group[j] == h)
+					return fail(c, node_at(c, items[k]), key, "host %llu twice",
+						    (unsigned long long)h);
+			co->group[k] = (uint32_t)h;
+		}
+	}
+	/* local_mem_bw is bytes/s like every byte rate here (1600GB/s). */
+	co->local_mem_bw_Bps /= 8;
+	return 0;
+}
+
 static int load_workload(struct ctx *c, const yaml_node_t *root)
 {
 	struct fe_experiment *exp = c->exp;
@@ -1004,8 +1091,18 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 	if (parse_map(c, w, "workload", workload_fields, NULL) < 0)
 		return -1;
 	yaml_node_t *n = map_get(c, w, "collectives", NULL);
-	if (n)
-		return fail(c, n, "workload.collectives", "collectives are not available yet");
+	if (n && !is_null(n)) {
+		yaml_node_item_t *items = NULL;
+		size_t count = 0;
+		if (get_list(c, n, "workload.collectives", "collectives", &items, &count) < 0)
+			return -1;
+		if (count && !(exp->colls = calloc(count, sizeof(*exp->colls))))
+			return fail(c, n, "workload.collectives", "out of memory");
+		exp->ncolls = count;
+		for (size_t i = 0; i < count; i++)
+			if (load_coll(c, node_at(c, items[i]), i) < 0)
+				return -1;
+	}
 
 	n = map_get(c, w, "flows", NULL);
 	if (n && !is_null(n)) {
@@ -1045,9 +1142,9 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 					       bad == f->src ? "src" : "dst", bad, exp->hosts - 1);
 		}
 	}
-	if (exp->nflows == 0)
-		return fail(c, wkey, "workload", "no flows (expected flows: [...] or "
-			    "ns3_flows: FILE with at least one flow)");
+	if (exp->nflows == 0 && exp->ncolls == 0)
+		return fail(c, wkey, "workload", "nothing to run (expected flows: [...], "
+			    "ns3_flows: FILE or collectives: [...])");
 	return 0;
 }
 
@@ -1288,6 +1385,9 @@ void fe_experiment_free(struct fe_experiment *exp)
 		return;
 	free(exp->path);
 	free(exp->dir);
+	for (size_t i = 0; i < exp->ncolls; i++)
+		free(exp->colls[i].group);
+	free(exp->colls);
 	free(exp->ns3_topology);
 	free(exp->astra_network);
 	for (size_t i = 0; i < exp->ncc_params; i++) {

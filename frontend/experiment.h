@@ -34,6 +34,20 @@ struct fe_flow {
 	const char *file;         /* which file (experiment or ns-3 flow file) */
 };
 
+/* A collective of the workload (DESIGN.md section 4 keys). */
+struct fe_coll {
+	uint32_t op;              /* enum coll_op */
+	uint32_t algo;            /* enum coll_algo */
+	uint64_t size_bytes;      /* all-gather: per-rank input */
+	uint32_t chunks;          /* default 1 */
+	uint64_t start_ps;
+	uint32_t *group;          /* participating hosts, rank order; NULL: all hosts */
+	uint32_t ngroup;
+	uint64_t endpoint_delay_ps;   /* ASTRA-sim endpoint-delay, default 10 ns */
+	uint64_t local_mem_bw_Bps;    /* reduction bandwidth (decimal B/s), default 0: free */
+	int line;
+};
+
 struct fe_trace_cfg {
 	char *path;               /* NULL: no trace (CLI --trace overrides) */
 	uint32_t kinds;           /* bit mask of enum net_trace_kind; all by default */
@@ -100,6 +114,8 @@ struct fe_experiment {
 	struct fe_flow *flows;
 	size_t nflows;
 	char *ns3_flows;          /* resolved path, if given (flows appended) */
+	struct fe_coll *colls;
+	size_t ncolls;
 	char **flow_files;        /* owned copies of every flow file loaded, */
 	size_t nflow_files;       /* so fe_flow.file stays valid */
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cc/cc.h"
+#include "frontend/coll_run.h"
 #include "net/trace.h"
 #include "topo/topo.h"
 
@@ -71,6 +72,8 @@ struct sim {
 
 	struct sim_flow *flows;
 	size_t nflows;
+	struct fe_coll_run **colls;
+	size_t ncolls;
 	int trace_closed;
 };
 
@@ -351,6 +354,9 @@ void sim_destroy(struct sim *s)
 	free(s->msgs);
 	free(s->match);
 	free(s->flows);
+	for (size_t i = 0; i < s->ncolls; i++)
+		fe_coll_free(s->colls[i]);
+	free(s->colls);
 	free(s->cc_cfg);
 	net_engine_fini(&s->eng);
 	free(s);
@@ -663,7 +669,22 @@ int sim_post_workload(struct sim *s)
 		if (rc)
 			return rc;
 	}
+	if (e->ncolls && !(s->colls = calloc(e->ncolls, sizeof(*s->colls))))
+		return seterr(s, NET_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < e->ncolls; i++) {
+		char err[300];
+		if (fe_coll_start(s, &e->colls[i], (uint32_t)i, &s->colls[i], err, sizeof(err)))
+			return seterr(s, NET_ERR_INVAL, "%s:%d: workload.collectives[%zu]: %s", e->path,
+				      e->colls[i].line, i, err);
+		s->ncolls++;
+	}
 	return 0;
+}
+
+struct fe_coll_run *const *sim_colls(const struct sim *s, size_t *n)
+{
+	*n = s->ncolls;
+	return s->colls;
 }
 
 int sim_check_conservation(const struct sim *s, char *err, size_t errlen)

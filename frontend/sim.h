@@ -84,6 +84,10 @@ int sim_finish(struct sim *s, int interrupted, char *err, size_t errlen);
 /* created == consumed + dropped + in flight, and the pool agrees. */
 int sim_check_conservation(const struct sim *s, char *err, size_t errlen);
 
+/* The workload's collectives (frontend/coll_run.h). */
+struct fe_coll_run;
+struct fe_coll_run *const *sim_colls(const struct sim *s, size_t *n);
+
 /* Accessors for summaries and tests. */
 const struct sim_flow *sim_flows(const struct sim *s, size_t *n);
 const struct net *sim_net(const struct sim *s);

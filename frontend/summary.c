@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "frontend/coll_run.h"
 #include "net/net.h"
 
 /* ps as ns with exactly three decimals: 851684960 ps -> "851684.960". */
@@ -123,7 +124,27 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		fprintf(out, "\"retransmits\": %llu}",
 			(unsigned long long)(f->qp ? f->qp->retx_pkts : 0));
 	}
-	fprintf(out, "%s],\n  \"collectives\": [],\n", nf ? "\n  " : "");
+	fprintf(out, "%s],\n  \"collectives\": [", nf ? "\n  " : "");
+	size_t nc;
+	struct fe_coll_run *const *cr = sim_colls(s, &nc);
+	for (size_t i = 0; i < nc; i++) {
+		const struct fe_coll_result *r = fe_coll_result(cr[i]);
+		fprintf(out, "%s\n    {\"id\": %zu, \"op\": \"%s\", \"algorithm\": \"%s\", "
+			     "\"size_bytes\": %llu, \"npus\": %u, \"chunks\": %u, ",
+			i ? "," : "", i, coll_op_names[r->cfg->op], coll_algo_names[r->cfg->algo],
+			(unsigned long long)r->cfg->size_bytes, r->npus, r->cfg->chunks);
+		json_time(out, "start", r->start_ps, 1);
+		json_time(out, "time", r->time_ps, 1);
+		fprintf(out, "\"analytical\": {");
+		json_time(out, "alpha_beta", r->alpha_beta_ps, 1);
+		json_time(out, "astra_unaware", r->astra_unaware_ps, 0);
+		if (r->time_ps != NET_TIME_NEVER && r->astra_unaware_ps)
+			fprintf(out, "}, \"error_vs_astra_unaware\": %.6f}",
+				(double)r->time_ps / (double)r->astra_unaware_ps - 1);
+		else
+			fprintf(out, "}, \"error_vs_astra_unaware\": null}");
+	}
+	fprintf(out, "%s],\n", nc ? "\n  " : "");
 	json_ports(out, net, eng->now_ps);
 	if (net->deadlock.found) {
 		const struct net_deadlock *d = &net->deadlock;
@@ -216,6 +237,29 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 		}
 		if (show < nf)
 			fprintf(out, "  ... %zu more flows (use --json for all)\n", nf - show);
+	}
+	size_t nc;
+	struct fe_coll_run *const *cr = sim_colls(s, &nc);
+	if (nc) {
+		fprintf(out, "collectives:\n  %3s %-15s %-6s %12s %5s %6s %14s %14s %14s %9s\n", "id",
+			"op", "algo", "size_B", "npus", "chunks", "time_us", "astra_us", "alpha_beta_us",
+			"error");
+		for (size_t i = 0; i < nc; i++) {
+			const struct fe_coll_result *r = fe_coll_result(cr[i]);
+			fprintf(out, "  %3zu %-15s %-6s %12llu %5u %6u ", i, coll_op_names[r->cfg->op],
+				coll_algo_names[r->cfg->algo], (unsigned long long)r->cfg->size_bytes,
+				r->npus, r->cfg->chunks);
+			text_us(out, r->time_ps, 14);
+			fputc(' ', out);
+			text_us(out, r->astra_unaware_ps, 14);
+			fputc(' ', out);
+			text_us(out, r->alpha_beta_ps, 14);
+			if (r->time_ps != NET_TIME_NEVER && r->astra_unaware_ps)
+				fprintf(out, " %+8.2f%%\n",
+					100.0 * ((double)r->time_ps / (double)r->astra_unaware_ps - 1));
+			else
+				fprintf(out, " %9s\n", "-");
+		}
 	}
 	/* The five switch ports with the deepest queues. */
 	const struct net_port *top[5] = { 0 };

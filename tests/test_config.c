@@ -683,9 +683,17 @@ static void test_workload_must_give_flows(void)
 
 	expect_error(topo, 1, "workload: missing");
 	snprintf(text, sizeof(text), "%sworkload:\n  flows: []\n", topo);
-	expect_error(text, 2, "workload: no flows");
+	expect_error(text, 2, "workload: nothing to run");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce}]\n", topo);
-	expect_error(text, 3, "workload.collectives: collectives are not available yet");
+	expect_error(text, 3, "workload.collectives[0]: missing size (like size: 64MiB)");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-to-all, size: 1MB}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].op: \"all-to-all\" is not available");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
+		 "algorithm: direct}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].algorithm: \"direct\" is not available yet");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
+		 "group: [1, 1]}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].group: host 1 twice");
 }
 
 static void test_missing_ns3_flow_file_points_at_experiment_line(void)

@@ -1,0 +1,233 @@
+/*
+ * frontend/coll_run.c - a collective's DAG executed over the NetworkAPI.
+ *
+ * Every message gets a receive posted at the start (tag = collective and
+ * message id). A message is sent endpoint_delay after all it depends on was
+ * received by its sender (plus the reduction time of reducing receives, and
+ * a final endpoint delay of the previous chunk for a chunk's first step):
+ * ASTRA-sim's rules, the same coll_eval() applies analytically, so the two
+ * differ only by what the network does to the messages. The collective ends
+ * endpoint_delay after the last receive.
+ *
+ * The analytical message time is ASTRA-sim's congestion-unaware one:
+ * floor(path delay + bytes / B) ns, B = the path's slowest link in bytes per
+ * ns (on ASTRA-sim fabrics: hops x latency, 2 hops through a switch).
+ */
+#include "frontend/coll_run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/sim.h"
+#include "net/net.h"
+
+struct msg_arg {
+	struct fe_coll_run *run;
+	uint32_t id;
+};
+
+struct fe_coll_run {
+	struct fe_coll_result res;
+	struct sim *sim;
+	uint32_t index;
+	struct coll_dag dag;
+	struct coll_sys sys;
+	uint32_t *host;              /* rank -> host */
+	uint32_t *left;              /* dependencies not yet received */
+	uint64_t *ready_ps;
+	uint32_t *child_off, *child; /* dependents, CSR */
+	struct msg_arg *args;
+	uint32_t received;
+	uint64_t end_ps;
+};
+
+const struct fe_coll_result *fe_coll_result(const struct fe_coll_run *r) { return &r->res; }
+
+static uint64_t tag_of(const struct fe_coll_run *r, uint32_t m)
+{
+	return (1ull << 62) | ((uint64_t)r->index << 32) | m;
+}
+
+static void send_now(struct sim *s, void *arg)
+{
+	struct msg_arg *a = arg;
+	const struct coll_msg *m = &a->run->dag.msgs[a->id];
+	if (sim_send(s, a->run->host[m->src], a->run->host[m->dst], m->bytes, tag_of(a->run, a->id),
+		     NULL, NULL))
+		fprintf(stderr, "pktsim: collective %u: %s\n", a->run->index, sim_errmsg(s));
+}
+
+static void on_recv(struct sim *s, void *arg)
+{
+	struct msg_arg *a = arg;
+	struct fe_coll_run *r = a->run;
+	const struct coll_msg *m = &r->dag.msgs[a->id];
+	uint64_t now = sim_now(s), red = m->reduce ? coll_reduce_ps(&r->sys, m->bytes) : 0;
+	uint64_t fin = now + red + r->sys.endpoint_delay_ps;
+	if (fin > r->end_ps)
+		r->end_ps = fin;
+	for (uint32_t k = r->child_off[a->id]; k < r->child_off[a->id + 1]; k++) {
+		uint32_t c = r->child[k];
+		uint64_t t = now + red + (r->dag.msgs[c].chunk_start ? r->sys.endpoint_delay_ps : 0);
+		if (t > r->ready_ps[c])
+			r->ready_ps[c] = t;
+		if (--r->left[c] == 0)
+			sim_schedule(s, r->ready_ps[c] + r->sys.endpoint_delay_ps - now, send_now, &r->args[c]);
+	}
+	if (++r->received == r->dag.nmsgs)
+		r->res.time_ps = r->end_ps - r->res.start_ps;
+}
+
+static void start(struct sim *s, void *arg)
+{
+	struct fe_coll_run *r = arg;
+	r->res.start_ps = sim_now(s);
+	for (uint32_t i = 0; i < r->dag.nmsgs; i++) {
+		const struct coll_msg *m = &r->dag.msgs[i];
+		sim_recv(s, r->host[m->src], r->host[m->dst], m->bytes, tag_of(r, i), on_recv, &r->args[i]);
+	}
+	for (uint32_t i = 0; i < r->dag.nmsgs; i++)
+		if (r->dag.msgs[i].ndeps == 0)
+			sim_schedule(s, r->sys.endpoint_delay_ps, send_now, &r->args[i]);
+}
+
+/* ASTRA-sim's congestion-unaware time of one message over the route. */
+static uint64_t unaware_cost(void *ctx, const struct coll_msg *m)
+{
+	struct fe_coll_run *r = ctx;
+	const struct net *net = sim_net(r->sim);
+	struct net_port *path[256];
+	int h = net_path(net, r->host[m->src], r->host[m->dst], 0, path, 256);
+	if (h <= 0 || h > 256)
+		return 0;
+	uint64_t delay_ps = 0, rate = UINT64_MAX;
+	for (int i = 0; i < h; i++) {
+		delay_ps += path[i]->delay_ps;
+		if (path[i]->rate_bps < rate)
+			rate = path[i]->rate_bps;
+	}
+	double ns = (double)delay_ps / 1000.0 + (double)m->bytes * 8e9 / (double)rate;
+	return (uint64_t)floor(ns) * 1000;
+}
+
+/* Textbook alpha-beta, alpha = the first neighbour's path delay, beta = 1/B. */
+static uint64_t alpha_beta(struct fe_coll_run *r)
+{
+	const struct net *net = sim_net(r->sim);
+	struct net_port *path[256];
+	int h = net_path(net, r->host[0], r->host[1], 0, path, 256);
+	if (h <= 0 || h > 256)
+		return 0;
+	double alpha = 0, rate = 1e30, p = r->dag.n, n = (double)r->dag.size_bytes;
+	for (int i = 0; i < h; i++) {
+		alpha += (double)path[i]->delay_ps;
+		if ((double)path[i]->rate_bps < rate)
+			rate = (double)path[i]->rate_bps;
+	}
+	double beta = 8e12 / rate;           /* ps per byte */
+	double t;
+	if (r->dag.op == COLL_ALL_REDUCE)
+		t = 2 * (p - 1) * alpha + 2 * (p - 1) / p * n * beta;
+	else if (r->dag.op == COLL_ALL_GATHER)
+		t = (p - 1) * alpha + (p - 1) * n * beta;   /* n is each rank's input */
+	else
+		t = (p - 1) * alpha + (p - 1) / p * n * beta;
+	return (uint64_t)t;
+}
+
+int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
+		  struct fe_coll_run **out, char *err, size_t errlen)
+{
+	const struct net *net = sim_net(s);
+	struct fe_coll_run *r = calloc(1, sizeof(*r));
+	*out = NULL;
+	if (!r)
+		goto nomem;
+	r->sim = s;
+	r->index = index;
+	r->res.cfg = cfg;
+	r->res.time_ps = NET_TIME_NEVER;
+	uint32_t n = cfg->ngroup ? cfg->ngroup : net->nhosts;
+	r->host = calloc(n, sizeof(*r->host));
+	if (!r->host)
+		goto nomem;
+	for (uint32_t i = 0, h = 0; i < n; i++) {
+		if (cfg->ngroup) {
+			h = cfg->group[i];
+		} else {
+			while (h < net->nnodes && net->nodes[h].kind != NET_HOST)
+				h++;
+		}
+		if (h >= net->nnodes || net->nodes[h].kind != NET_HOST) {
+			snprintf(err, errlen, "group member %u is not a host", h);
+			fe_coll_free(r);
+			return -1;
+		}
+		r->host[i] = h++;
+	}
+	r->res.npus = n;
+	if (coll_build((enum coll_op)cfg->op, (enum coll_algo)cfg->algo, n, cfg->size_bytes,
+		       cfg->chunks, &r->dag, err, errlen)) {
+		fe_coll_free(r);
+		return -1;
+	}
+	r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
+	r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
+	uint32_t M = r->dag.nmsgs;
+	r->left = calloc(M, sizeof(*r->left));
+	r->ready_ps = calloc(M, sizeof(*r->ready_ps));
+	r->child_off = calloc(M + 1, sizeof(*r->child_off));
+	r->child = calloc(r->dag.ndeps ? r->dag.ndeps : 1, sizeof(*r->child));
+	r->args = calloc(M, sizeof(*r->args));
+	if (!r->left || !r->ready_ps || !r->child_off || !r->child || !r->args)
+		goto nomem;
+	for (uint32_t i = 0; i < M; i++) {
+		const struct coll_msg *m = &r->dag.msgs[i];
+		r->left[i] = m->ndeps;
+		r->args[i] = (struct msg_arg){ r, i };
+		for (uint32_t k = 0; k < m->ndeps; k++)
+			r->child_off[r->dag.deps[m->dep_off + k] + 1]++;
+	}
+	for (uint32_t i = 0; i < M; i++)
+		r->child_off[i + 1] += r->child_off[i];
+	uint32_t *fill = calloc(M, sizeof(*fill));
+	if (!fill)
+		goto nomem;
+	for (uint32_t i = 0; i < M; i++) {
+		const struct coll_msg *m = &r->dag.msgs[i];
+		for (uint32_t k = 0; k < m->ndeps; k++) {
+			uint32_t d = r->dag.deps[m->dep_off + k];
+			r->child[r->child_off[d] + fill[d]++] = i;
+		}
+	}
+	free(fill);
+	r->res.astra_unaware_ps = coll_eval(&r->dag, &r->sys, unaware_cost, r);
+	r->res.alpha_beta_ps = alpha_beta(r);
+	if (sim_schedule(s, cfg->start_ps - sim_now(s), start, r)) {
+		snprintf(err, errlen, "%s", sim_errmsg(s));
+		fe_coll_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+nomem:
+	snprintf(err, errlen, "out of memory starting a collective");
+	fe_coll_free(r);
+	return -1;
+}
+
+void fe_coll_free(struct fe_coll_run *r)
+{
+	if (!r)
+		return;
+	coll_dag_free(&r->dag);
+	free(r->host);
+	free(r->left);
+	free(r->ready_ps);
+	free(r->child_off);
+	free(r->child);
+	free(r->args);
+	free(r);
+}

@@ -1,0 +1,34 @@
+/*
+ * frontend/coll_run.h - run a collective's DAG at packet level through the
+ * NetworkAPI (ASTRA-sim's `astra` discipline), and predict it analytically.
+ */
+#ifndef PKTSIM_FE_COLL_RUN_H
+#define PKTSIM_FE_COLL_RUN_H
+
+#include <stdint.h>
+
+#include "collectives/coll.h"
+#include "frontend/experiment.h"
+
+struct sim;
+
+struct fe_coll_result {
+	const struct fe_coll *cfg;
+	uint32_t npus;
+	uint64_t start_ps;
+	uint64_t time_ps;            /* NET_TIME_NEVER until it completes */
+	uint64_t alpha_beta_ps;      /* textbook alpha-beta (no chunks, no overheads) */
+	uint64_t astra_unaware_ps;   /* ASTRA-sim's congestion-unaware model on the DAG */
+};
+
+struct fe_coll_run;
+
+/* Build the DAG and the predictions, and schedule the collective's start.
+ * Errors (a group member that is not a host, an impossible shape) return -1
+ * with err set. */
+int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
+		  struct fe_coll_run **out, char *err, size_t errlen);
+const struct fe_coll_result *fe_coll_result(const struct fe_coll_run *r);
+void fe_coll_free(struct fe_coll_run *r);
+
+#endif
