@@ -221,6 +221,15 @@ else
 	bad ns3_example_runs "$(cat "$T/ns3")"
 fi
 
+# --- collectives: the example reports ASTRA-sim's 64,440 ns beside the packet time ---
+if "$PKTSIM" run "$SRCDIR/examples/collective-ring.yaml" --json >"$T/coll" 2>&1 &&
+	grep -q '"astra_unaware_ps": 64440000' "$T/coll" && grep -q '"op": "all-reduce"' "$T/coll" &&
+	grep -q '"time_ps": 644[0-9][0-9][0-9][0-9][0-9]' "$T/coll"; then
+	ok collective_example
+else
+	bad collective_example "$(cat "$T/coll")"
+fi
+
 # --- SIGINT: the trace is still a complete gzip stream, marked interrupted ---
 exp long.yaml "topology: {kind: switch, hosts: 4}
 workload:
