@@ -144,7 +144,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	int status = 0;
 	if (sim_post_workload(s)) {
-		fprintf(stderr, "pktsim: %s: %s\n", path, sim_errmsg(s));
+		fprintf(stderr, "pktsim: %s\n", sim_errmsg(s));
 		sim_destroy(s);
 		fe_experiment_free(&exp);
 		return 1;
