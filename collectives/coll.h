@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 enum coll_op { COLL_ALL_REDUCE = 0, COLL_ALL_GATHER = 1, COLL_REDUCE_SCATTER = 2 };
-enum coll_algo { COLL_RING = 0 };
+enum coll_algo { COLL_RING = 0, COLL_DIRECT = 1 };
 
 struct coll_msg {
 	uint32_t src, dst;           /* ranks */
@@ -47,7 +47,13 @@ struct coll_dag {
 };
 
 extern const char *const coll_op_names[3];
-extern const char *const coll_algo_names[1];
+extern const char *const coll_algo_names[2];
+
+/* Back ends: fill msgs/deps of a dag whose op, n, chunks and size are set
+ * (checked by coll_build); -1 only when out of memory. */
+int coll_ring_build(struct coll_dag *d);
+int coll_direct_build(struct coll_dag *d);
+uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i);
 
 /* Build; chunk sizes split size evenly (the last chunk takes the rest), each
  * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)

@@ -112,7 +112,8 @@ static uint64_t unaware_cost(void *ctx, const struct coll_msg *m)
 	return (uint64_t)floor(ns) * 1000;
 }
 
-/* Textbook alpha-beta, alpha = the first neighbour's path delay, beta = 1/B. */
+/* Textbook alpha-beta, alpha = the first neighbour's path delay, beta = 1/B
+ * of its bottleneck. */
 static uint64_t alpha_beta(struct fe_coll_run *r)
 {
 	const struct net *net = sim_net(r->sim);
@@ -127,13 +128,16 @@ static uint64_t alpha_beta(struct fe_coll_run *r)
 			rate = (double)path[i]->rate_bps;
 	}
 	double beta = 8e12 / rate;           /* ps per byte */
+	/* Latency terms: one per step, a ring has p-1 steps per phase, direct
+	 * one. Bandwidth terms: what each NIC must send, whatever the order. */
+	double steps = r->dag.algo == COLL_DIRECT ? 1 : p - 1;
 	double t;
 	if (r->dag.op == COLL_ALL_REDUCE)
-		t = 2 * (p - 1) * alpha + 2 * (p - 1) / p * n * beta;
+		t = 2 * steps * alpha + 2 * (p - 1) / p * n * beta;
 	else if (r->dag.op == COLL_ALL_GATHER)
-		t = (p - 1) * alpha + (p - 1) * n * beta;   /* n is each rank's input */
+		t = steps * alpha + (p - 1) * n * beta;   /* n is each rank's input */
 	else
-		t = (p - 1) * alpha + (p - 1) / p * n * beta;
+		t = steps * alpha + (p - 1) / p * n * beta;
 	return (uint64_t)t;
 }
 

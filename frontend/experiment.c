@@ -1042,8 +1042,13 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		snprintf(key, sizeof(key), "%s.algorithm", path);
 		if (!(s = scalar(c, v, key)))
 			return -1;
-		if (strcmp(s, "ring"))
-			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring)", s);
+		if (!strcmp(s, "ring"))
+			co->algo = 0;
+		else if (!strcmp(s, "direct"))
+			co->algo = 1;
+		else
+			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring, "
+				    "direct)", s);
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {
 		snprintf(key, sizeof(key), "%s.discipline", path);

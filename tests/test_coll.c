@@ -13,34 +13,64 @@ static char err[256];
 /*
  * Run the DAG on data: rank r starts with value 1000 r + b + 100000 c in
  * block b of chunk c (all-gather: only its own block, the others 0). A
- * message carries its sender's block as it is when the message's turn comes
- * (message ids are in dependency order); the receiver adds or copies it.
+ * message carries its sender's block as it is when the message runs; the
+ * receiver adds or copies it. Messages run in a dependency order chosen to
+ * be unlike their ids (always the newest ready one, as a stack), so a
+ * dependency the DAG forgot shows up as wrong data.
  */
 static int run_on_data(const struct coll_dag *d, int64_t *out /* [n][chunks][n] */)
 {
-	uint32_t n = d->n, C = d->chunks;
+	uint32_t n = d->n, C = d->chunks, M = d->nmsgs;
 	int64_t *v = out;
 	for (uint32_t r = 0; r < n; r++)
 		for (uint32_t c = 0; c < C; c++)
 			for (uint32_t b = 0; b < n; b++)
 				v[(r * C + c) * n + b] = d->op == COLL_ALL_GATHER && b != r
 					? 0 : 1000 * (int64_t)r + b + 100000 * (int64_t)c;
-	for (uint32_t i = 0; i < d->nmsgs; i++) {
-		const struct coll_msg *m = &d->msgs[i];
+	uint32_t *left = calloc(M, sizeof(*left)), *stack = calloc(M, sizeof(*stack));
+	uint32_t *coff = calloc(M + 1, sizeof(*coff)), *child = calloc(d->ndeps + 1, sizeof(*child));
+	uint32_t top = 0, done = 0;
+	for (uint32_t i = 0; i < M; i++)
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++)
+			coff[d->deps[d->msgs[i].dep_off + k] + 1]++;
+	for (uint32_t i = 0; i < M; i++)
+		coff[i + 1] += coff[i];
+	uint32_t *fill = calloc(M, sizeof(*fill));
+	for (uint32_t i = 0; i < M; i++) {
+		left[i] = d->msgs[i].ndeps;
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++) {
+			uint32_t p = d->deps[d->msgs[i].dep_off + k];
+			child[coff[p] + fill[p]++] = i;
+		}
+		if (!left[i])
+			stack[top++] = i;
+	}
+	while (top) {
+		const struct coll_msg *m = &d->msgs[stack[--top]];
+		uint32_t id = (uint32_t)(m - d->msgs);
 		int64_t x = v[(m->src * C + m->chunk) * n + m->block];
 		int64_t *y = &v[(m->dst * C + m->chunk) * n + m->block];
 		*y = m->reduce ? *y + x : x;
+		done++;
+		for (uint32_t k = coff[id]; k < coff[id + 1]; k++)
+			if (!--left[child[k]])
+				stack[top++] = child[k];
 	}
-	return 0;
+	free(left);
+	free(stack);
+	free(coff);
+	free(child);
+	free(fill);
+	return done == M ? 0 : -1;
 }
 
-static void check_op(enum coll_op op, uint32_t n, uint32_t chunks)
+static void check_op(enum coll_algo algo, enum coll_op op, uint32_t n, uint32_t chunks)
 {
 	struct coll_dag d;
 	uint64_t size = 1000003;                 /* not a multiple of anything */
-	CU_ASSERT_EQUAL_FATAL(coll_build(op, COLL_RING, n, size, chunks, &d, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(coll_build(op, algo, n, size, chunks, &d, err, sizeof(err)), 0);
 	int64_t *v = calloc((size_t)n * chunks * n, sizeof(*v));
-	run_on_data(&d, v);
+	CU_ASSERT_EQUAL(run_on_data(&d, v), 0);   /* every message runs: no cycle */
 	int ok = 1;
 	for (uint32_t r = 0; r < n; r++)
 		for (uint32_t c = 0; c < chunks; c++)
@@ -53,8 +83,9 @@ static void check_op(enum coll_op op, uint32_t n, uint32_t chunks)
 					ok &= got == sum;
 				else if (op == COLL_ALL_GATHER)
 					ok &= got == own;    /* rank b's input block */
-				else if (b == (r + 1) % n)
-					ok &= got == sum;    /* reduce-scatter: rank r owns block r+1 */
+				else if (b == (algo == COLL_RING ? (r + 1) % n : r))
+					ok &= got == sum;    /* reduce-scatter: ring rank r owns
+								block r+1, direct block r */
 			}
 	CU_ASSERT_TRUE(ok);
 	/* Bytes: every message has one receiver; per chunk a step moves the whole
@@ -70,13 +101,23 @@ static void check_op(enum coll_op op, uint32_t n, uint32_t chunks)
 	coll_dag_free(&d);
 }
 
-static void test_ring_ops_compute_the_right_data(void)
+static void check_all(enum coll_algo algo)
 {
 	static const uint32_t ns[] = { 2, 3, 4, 7, 8, 16 };
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 		for (uint32_t chunks = 1; chunks <= 4; chunks++)
 			for (int op = 0; op < 3; op++)
-				check_op((enum coll_op)op, ns[i], chunks);
+				check_op(algo, (enum coll_op)op, ns[i], chunks);
+}
+
+static void test_ring_ops_compute_the_right_data(void)
+{
+	check_all(COLL_RING);
+}
+
+static void test_direct_ops_compute_the_right_data(void)
+{
+	check_all(COLL_DIRECT);
 }
 
 /* ASTRA-sim's congestion-unaware model: floor(hops x latency + bytes / B)
@@ -107,8 +148,7 @@ static void test_astra_unaware_check_value(void)
 	struct coll_sys sys = { .endpoint_delay_ps = 10000, .local_mem_bw_Bps = 1600000000000ull };
 	CU_ASSERT_EQUAL(coll_eval(&d, &sys, astra_cost, &l), 64440000ull);
 	coll_dag_free(&d);
-	/* One chunk: 8 x 131,072... per message 131,072 B / 8 = 16,384?  No: 1
-	 * chunk of 1 MiB -> 131,072 B messages: floor(500 + 2,441.4) = 2,941 ns;
+	/* One chunk of 1 MiB: 131,072 B messages, floor(500 + 2,441.4) = 2,941 ns;
 	 * reduce 3 x floor(131072/1600) = 3 x 81 = 243 ns; 7 x (2,941 + 10 +
 	 * 243) + 7 x (2,941 + 10) + 10 = 22,358 + 20,657 + 10 = 43,025 ns. */
 	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_RING, 8, 1 << 20, 1, &d, err,
@@ -124,6 +164,35 @@ static void test_astra_unaware_check_value(void)
 	coll_dag_free(&d);
 }
 
+/*
+ * Direct all-reduce through a switch (2 hops of 500 ns, so 1,000 ns of
+ * latency per message), 50 GB/s, 4 ranks, 64 KiB. The model charges every
+ * one of a rank's 3 concurrent messages as if alone. One chunk: 16,384 B
+ * blocks cost floor(1000 + 305.2) = 1,305 ns; reduce-scatter receives at
+ * 10 + 1,305 = 1,315, reduced 3 x floor(16384 / 1600) = 30 ns later; the
+ * all-gather leaves at 1,345 + 10, arrives at 2,660, and the collective
+ * ends 10 ns after: 2,670 ns. Two chunks: 8,192 B blocks cost 1,152 ns,
+ * reductions 15 ns; chunk 0's all-gather arrives at 10 + 1,152 + 15 + 10 +
+ * 1,152 = 2,339; chunk 1 starts 10 ns after, arrives at 2,339 + 10 + 10 +
+ * 1,152 = 3,511, all-gathers at 3,511 + 15 + 10 + 1,152 = 4,688 and ends at
+ * 4,698 ns.
+ */
+static void test_direct_unaware_by_hand(void)
+{
+	struct coll_dag d;
+	struct astra_link l = { 1000, 50 };
+	struct coll_sys sys = { .endpoint_delay_ps = 10000, .local_mem_bw_Bps = 1600000000000ull };
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DIRECT, 4, 65536, 1, &d, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.nmsgs, 2 * 4 * 3);
+	CU_ASSERT_EQUAL(coll_eval(&d, &sys, astra_cost, &l), 2670000ull);
+	coll_dag_free(&d);
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DIRECT, 4, 65536, 2, &d, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(coll_eval(&d, &sys, astra_cost, &l), 4698000ull);
+	coll_dag_free(&d);
+}
+
 static void test_bad_shapes_are_errors(void)
 {
 	struct coll_dag d;
@@ -135,7 +204,9 @@ static void test_bad_shapes_are_errors(void)
 
 static const struct unit_test coll_tests[] = {
 	{ "ring_ops_compute_the_right_data", test_ring_ops_compute_the_right_data },
+	{ "direct_ops_compute_the_right_data", test_direct_ops_compute_the_right_data },
 	{ "astra_unaware_check_value", test_astra_unaware_check_value },
+	{ "direct_unaware_by_hand", test_direct_unaware_by_hand },
 	{ "bad_shapes_are_errors", test_bad_shapes_are_errors },
 	{ NULL, NULL },
 };

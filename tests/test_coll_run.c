@@ -102,6 +102,42 @@ static void test_switch16_acks_share_the_egress(void)
 	scen_close(&b);
 }
 
+/*
+ * Direct all-reduce of 16 MiB on a 16-host switch: in each of its two phases
+ * every NIC sends 15 blocks of 1 MiB (256 packets of 4096 + 62 B) at once,
+ * and the egress towards it also carries the ACKs of its own 15 streams
+ * (66 B each). The congestion-unaware model prices the 15 as if each were
+ * alone (41 us); the NICs serialize them: at least 2 x 15 x 256 x (4158 +
+ * 66) B at 50 GiB/s = 604.25 us, plus two phases' worth of latency. The
+ * arrivals at each egress sum to exactly the line rate (15 senders, each
+ * giving 1/15 of its NIC), so no queue stands and DCQCN, with nothing to
+ * mark, changes nothing.
+ */
+static void test_direct_on_a_switch_is_far_from_the_model(void)
+{
+	const double B = 50.0 * 1073741824 / 1e12;     /* bytes per ps */
+	double lb = 2 * 15 * 256 * (4158.0 + 66) / B;
+	for (int dcqcn = 0; dcqcn <= 1; dcqcn++) {
+		struct scen sc;
+		const struct fe_coll_result *r = run_coll(&sc,
+			"{kind: switch, hosts: 16, link: {rate: 50GiB/s, delay: 500ns}}",
+			dcqcn ? "{mtu: 4096B, cc: dcqcn, pfc: {enabled: true}}"
+			      : "{mtu: 4096B, pfc: {enabled: true}}",
+			"{op: all-reduce, size: 16MiB, algorithm: direct}");
+		double t = (double)r->time_ps, model = (double)r->astra_unaware_ps;
+		printf("\n    direct, dcqcn %s: packet %.3f us, NIC bound %.3f us, model %.3f us "
+		       "(%+.0f%%)", dcqcn ? "on" : "off", t / 1e6, lb / 1e6, model / 1e6,
+		       100 * (t / model - 1));
+		CU_ASSERT_TRUE(t >= lb && t <= lb * 1.005);
+		/* Model by hand: a 1 MiB block costs floor(2 x 500 + 19,531.25) =
+		 * 20,531 ns; two phases plus three 10 ns endpoint delays. */
+		CU_ASSERT_EQUAL(r->astra_unaware_ps, 41092000ull);
+		CU_ASSERT_TRUE(t / model > 14);
+		CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.retransmits, 0);
+		scen_close(&sc);
+	}
+}
+
 /* A collective over part of the hosts, next to nothing else, completes,
  * and every message goes where the DAG says: 2 (n - 1) n messages. */
 static void test_group_subset(void)
@@ -120,6 +156,7 @@ static const struct unit_test run_tests[] = {
 	{ "ring8_matches_astra_and_header_ratio", test_ring8_matches_astra_and_header_ratio },
 	{ "switch16_matches_astra_and_header_ratio", test_switch16_matches_astra_and_header_ratio },
 	{ "switch16_acks_share_the_egress", test_switch16_acks_share_the_egress },
+	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "group_subset", test_group_subset },
 	{ NULL, NULL },
 };

@@ -1,0 +1,99 @@
+/*
+ * collectives/coll.c - what every algorithm shares: building (checks, then
+ * the algorithm's back end) and the analytical evaluation of a DAG.
+ */
+#include "collectives/coll.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const coll_op_names[3] = { "all-reduce", "all-gather", "reduce-scatter" };
+const char *const coll_algo_names[2] = { "ring", "direct" };
+
+/* Sizes a chunk's blocks: the last takes the rest. */
+uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i)
+{
+	uint64_t base = total / parts;
+	return i + 1 < parts ? base : total - base * (parts - 1);
+}
+
+int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, uint32_t chunks,
+	       struct coll_dag *d, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	if (algo != COLL_RING && algo != COLL_DIRECT) {
+		snprintf(err, errlen, "algorithm %u is not available (ring, direct)", algo);
+		return -1;
+	}
+	if (n < 2 || chunks < 1) {
+		snprintf(err, errlen, "a collective needs at least 2 ranks and 1 chunk (got %u, %u)",
+			 n, chunks);
+		return -1;
+	}
+	uint64_t per_chunk_min = op == COLL_ALL_GATHER ? 1 : n;
+	if (size < per_chunk_min * chunks) {
+		snprintf(err, errlen, "size %llu B is too small for %u chunks over %u ranks",
+			 (unsigned long long)size, chunks, n);
+		return -1;
+	}
+	d->op = op;
+	d->algo = algo;
+	d->n = n;
+	d->chunks = chunks;
+	d->size_bytes = size;
+	int rc = algo == COLL_RING ? coll_ring_build(d) : coll_direct_build(d);
+	if (rc) {
+		coll_dag_free(d);
+		snprintf(err, errlen, "out of memory building the collective");
+	}
+	return rc;
+}
+
+void coll_dag_free(struct coll_dag *d)
+{
+	if (!d)
+		return;
+	free(d->msgs);
+	free(d->deps);
+	memset(d, 0, sizeof(*d));
+}
+
+uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes)
+{
+	if (!sys->local_mem_bw_Bps)
+		return 0;
+	/* ASTRA-sim: 3 x floor(bytes / local-mem-bw) ns, bandwidth in GB/s = B/ns. */
+	return 3 * (bytes * 1000000000ull / sys->local_mem_bw_Bps) * 1000;
+}
+
+uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
+		   void *ctx)
+{
+	/* Messages are in dependency order (a dependency always has a smaller
+	 * id), so one pass computes every receive time. */
+	uint64_t *recv = malloc(d->nmsgs * sizeof(*recv)), end = 0;
+	if (!recv)
+		return 0;
+	for (uint32_t i = 0; i < d->nmsgs; i++) {
+		const struct coll_msg *m = &d->msgs[i];
+		uint64_t ready = 0;
+		for (uint32_t k = 0; k < m->ndeps; k++) {
+			const struct coll_msg *dm = &d->msgs[d->deps[m->dep_off + k]];
+			uint64_t t = recv[d->deps[m->dep_off + k]] +
+				     (dm->reduce ? coll_reduce_ps(sys, dm->bytes) : 0);
+			/* A new chunk waits for the previous one's final endpoint delay. */
+			if (m->chunk_start)
+				t += sys->endpoint_delay_ps;
+			if (t > ready)
+				ready = t;
+		}
+		recv[i] = ready + sys->endpoint_delay_ps + cost(ctx, m);
+		uint64_t fin = recv[i] + (m->reduce ? coll_reduce_ps(sys, m->bytes) : 0) +
+			       sys->endpoint_delay_ps;
+		if (fin > end)
+			end = fin;
+	}
+	free(recv);
+	return end;
+}
