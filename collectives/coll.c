@@ -9,7 +9,7 @@
 #include <string.h>
 
 const char *const coll_op_names[3] = { "all-reduce", "all-gather", "reduce-scatter" };
-const char *const coll_algo_names[2] = { "ring", "direct" };
+const char *const coll_algo_names[COLL_NALGOS] = { "ring", "direct", "halving-doubling" };
 
 /* Sizes a chunk's blocks: the last takes the rest. */
 uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i)
@@ -22,8 +22,9 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 	       struct coll_dag *d, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
-	if (algo != COLL_RING && algo != COLL_DIRECT) {
-		snprintf(err, errlen, "algorithm %u is not available (ring, direct)", algo);
+	if ((unsigned)algo >= COLL_NALGOS) {
+		snprintf(err, errlen, "algorithm %u is not available (ring, direct, "
+			 "halving-doubling)", algo);
 		return -1;
 	}
 	if (n < 2 || chunks < 1) {
@@ -37,12 +38,18 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 			 (unsigned long long)size, chunks, n);
 		return -1;
 	}
+	if (algo == COLL_HALVING_DOUBLING && (n & (n - 1))) {
+		snprintf(err, errlen, "halving-doubling needs a power-of-two number of ranks "
+			 "(got %u)", n);
+		return -1;
+	}
 	d->op = op;
 	d->algo = algo;
 	d->n = n;
 	d->chunks = chunks;
 	d->size_bytes = size;
-	int rc = algo == COLL_RING ? coll_ring_build(d) : coll_direct_build(d);
+	int rc = algo == COLL_RING ? coll_ring_build(d)
+		 : algo == COLL_DIRECT ? coll_direct_build(d) : coll_hd_build(d);
 	if (rc) {
 		coll_dag_free(d);
 		snprintf(err, errlen, "out of memory building the collective");

@@ -22,13 +22,16 @@
 #include <stdint.h>
 
 enum coll_op { COLL_ALL_REDUCE = 0, COLL_ALL_GATHER = 1, COLL_REDUCE_SCATTER = 2 };
-enum coll_algo { COLL_RING = 0, COLL_DIRECT = 1 };
+enum coll_algo { COLL_RING = 0, COLL_DIRECT = 1, COLL_HALVING_DOUBLING = 2 };
+#define COLL_NALGOS 3
 
 struct coll_msg {
 	uint32_t src, dst;           /* ranks */
 	uint64_t bytes;
 	uint32_t chunk, step;
-	uint32_t block;              /* data block of the chunk it carries (0..n-1) */
+	uint32_t block;              /* data block of the chunk it carries (0..n-1), */
+	uint32_t bmask;              /* or, if bmask != 0, every block b < n with
+					(b & bmask) == block */
 	uint8_t reduce;              /* receiver adds (1) or copies (0) the block */
 	uint8_t chunk_start;         /* waits for the sender's previous chunk to end */
 	uint32_t ndeps, dep_off;     /* deps[dep_off ..]: messages src must have received */
@@ -47,13 +50,19 @@ struct coll_dag {
 };
 
 extern const char *const coll_op_names[3];
-extern const char *const coll_algo_names[2];
+extern const char *const coll_algo_names[COLL_NALGOS];
 
 /* Back ends: fill msgs/deps of a dag whose op, n, chunks and size are set
  * (checked by coll_build); -1 only when out of memory. */
 int coll_ring_build(struct coll_dag *d);
 int coll_direct_build(struct coll_dag *d);
+int coll_hd_build(struct coll_dag *d);
 uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i);
+
+static inline int coll_msg_has(const struct coll_msg *m, uint32_t b)
+{
+	return m->bmask ? (b & m->bmask) == m->block : b == m->block;
+}
 
 /* Build; chunk sizes split size evenly (the last chunk takes the rest), each
  * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)

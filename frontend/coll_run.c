@@ -130,7 +130,8 @@ static uint64_t alpha_beta(struct fe_coll_run *r)
 	double beta = 8e12 / rate;           /* ps per byte */
 	/* Latency terms: one per step, a ring has p-1 steps per phase, direct
 	 * one. Bandwidth terms: what each NIC must send, whatever the order. */
-	double steps = r->dag.algo == COLL_DIRECT ? 1 : p - 1;
+	double steps = r->dag.algo == COLL_DIRECT ? 1
+		     : r->dag.algo == COLL_HALVING_DOUBLING ? log2(p) : p - 1;
 	double t;
 	if (r->dag.op == COLL_ALL_REDUCE)
 		t = 2 * steps * alpha + 2 * (p - 1) / p * n * beta;

@@ -1046,9 +1046,11 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 			co->algo = 0;
 		else if (!strcmp(s, "direct"))
 			co->algo = 1;
+		else if (!strcmp(s, "halving-doubling"))
+			co->algo = 2;
 		else
 			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring, "
-				    "direct)", s);
+				    "direct, halving-doubling)", s);
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {
 		snprintf(key, sizeof(key), "%s.discipline", path);

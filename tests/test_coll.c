@@ -2,6 +2,7 @@
  * tests/test_coll.c - collective DAGs: correctness on real data (timing
  * aside), byte accounting, and ASTRA-sim's congestion-unaware model.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,9 +49,13 @@ static int run_on_data(const struct coll_dag *d, int64_t *out /* [n][chunks][n] 
 	while (top) {
 		const struct coll_msg *m = &d->msgs[stack[--top]];
 		uint32_t id = (uint32_t)(m - d->msgs);
-		int64_t x = v[(m->src * C + m->chunk) * n + m->block];
-		int64_t *y = &v[(m->dst * C + m->chunk) * n + m->block];
-		*y = m->reduce ? *y + x : x;
+		for (uint32_t b = 0; b < n; b++) {
+			if (!coll_msg_has(m, b))
+				continue;
+			int64_t x = v[(m->src * C + m->chunk) * n + b];
+			int64_t *y = &v[(m->dst * C + m->chunk) * n + b];
+			*y = m->reduce ? *y + x : x;
+		}
 		done++;
 		for (uint32_t k = coff[id]; k < coff[id + 1]; k++)
 			if (!--left[child[k]])
@@ -88,6 +93,9 @@ static void check_op(enum coll_algo algo, enum coll_op op, uint32_t n, uint32_t 
 								block r+1, direct block r */
 			}
 	CU_ASSERT_TRUE(ok);
+	if (!ok)
+		fprintf(stderr, "\n    wrong data: %s %s, n %u, chunks %u", coll_algo_names[algo],
+			coll_op_names[op], n, chunks);
 	/* Bytes: every message has one receiver; per chunk a step moves the whole
 	 * chunk once around (n blocks), 2(n-1) steps for all-reduce, n-1 else;
 	 * all-gather moves n-1 copies of every rank's input. */
@@ -105,6 +113,7 @@ static void check_all(enum coll_algo algo)
 {
 	static const uint32_t ns[] = { 2, 3, 4, 7, 8, 16 };
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+		if (algo != COLL_HALVING_DOUBLING || !(ns[i] & (ns[i] - 1)))
 		for (uint32_t chunks = 1; chunks <= 4; chunks++)
 			for (int op = 0; op < 3; op++)
 				check_op(algo, (enum coll_op)op, ns[i], chunks);
@@ -118,6 +127,11 @@ static void test_ring_ops_compute_the_right_data(void)
 static void test_direct_ops_compute_the_right_data(void)
 {
 	check_all(COLL_DIRECT);
+}
+
+static void test_hd_ops_compute_the_right_data(void)
+{
+	check_all(COLL_HALVING_DOUBLING);
 }
 
 /* ASTRA-sim's congestion-unaware model: floor(hops x latency + bytes / B)
@@ -193,6 +207,30 @@ static void test_direct_unaware_by_hand(void)
 	coll_dag_free(&d);
 }
 
+/*
+ * Halving-doubling all-reduce, same switch (1,000 ns a message), 4 ranks,
+ * 64 KiB, one chunk. Reduce-scatter: 32 KiB to r^1, floor(1000 + 610.35)
+ * = 1,610 ns, arriving at 10 + 1,610 = 1,620, reduced 3 x 20 = 60 ns later;
+ * 16 KiB to r^2, 1,305 ns: 1,680 + 10 + 1,305 = 2,995, reduced by 3,025.
+ * All-gather: 16 KiB to r^2 arrives at 3,025 + 10 + 1,305 = 4,340; 32 KiB
+ * to r^1 at 4,340 + 10 + 1,610 = 5,960; the end 10 ns later, 5,970 ns.
+ */
+static void test_hd_unaware_by_hand(void)
+{
+	struct coll_dag d;
+	struct astra_link l = { 1000, 50 };
+	struct coll_sys sys = { .endpoint_delay_ps = 10000, .local_mem_bw_Bps = 1600000000000ull };
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_HALVING_DOUBLING, 4, 65536, 1, &d,
+					 err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.msgs[0].bytes, 32768);
+	CU_ASSERT_EQUAL(d.msgs[4].bytes, 16384);
+	CU_ASSERT_EQUAL(coll_eval(&d, &sys, astra_cost, &l), 5970000ull);
+	coll_dag_free(&d);
+	CU_ASSERT_EQUAL(coll_build(COLL_ALL_REDUCE, COLL_HALVING_DOUBLING, 6, 65536, 1, &d, err,
+				   sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "power-of-two"));
+}
+
 static void test_bad_shapes_are_errors(void)
 {
 	struct coll_dag d;
@@ -207,6 +245,8 @@ static const struct unit_test coll_tests[] = {
 	{ "direct_ops_compute_the_right_data", test_direct_ops_compute_the_right_data },
 	{ "astra_unaware_check_value", test_astra_unaware_check_value },
 	{ "direct_unaware_by_hand", test_direct_unaware_by_hand },
+	{ "hd_ops_compute_the_right_data", test_hd_ops_compute_the_right_data },
+	{ "hd_unaware_by_hand", test_hd_unaware_by_hand },
 	{ "bad_shapes_are_errors", test_bad_shapes_are_errors },
 	{ NULL, NULL },
 };

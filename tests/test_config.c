@@ -690,7 +690,7 @@ static void test_workload_must_give_flows(void)
 	expect_error(text, 3, "workload.collectives[0].op: \"all-to-all\" is not available");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
 		 "algorithm: tree}]\n", topo);
-	expect_error(text, 3, "workload.collectives[0].algorithm: \"tree\" is not available yet (available: ring, direct)");
+	expect_error(text, 3, "workload.collectives[0].algorithm: \"tree\" is not available yet (available: ring, direct, halving-doubling)");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
 		 "group: [1, 1]}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0].group: host 1 twice");
