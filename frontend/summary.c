@@ -84,6 +84,16 @@ static void json_ports(FILE *out, const struct net *net, uint64_t end_ps)
 	fprintf(out, "%s],\n", first ? "" : "\n  ");
 }
 
+/* nccl-tests' figures: algbw = S / t with S the size nccl-tests would name
+ * (all-gather: the whole output, n x our per-rank input), busbw = algbw x
+ * 2(n-1)/n for all-reduce, x (n-1)/n otherwise; GB/s = 1e9 B/s. */
+static void coll_bw(const struct fe_coll_result *r, double *algbw, double *busbw)
+{
+	double n = r->npus, S = (double)r->cfg->size_bytes * (r->cfg->op == 1 ? n : 1);
+	*algbw = S / ((double)r->time_ps / 1e12) / 1e9;
+	*busbw = *algbw * (r->cfg->op == 0 ? 2 * (n - 1) / n : (n - 1) / n);
+}
+
 void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *ri)
 {
 	const struct net *net = sim_net(s);
@@ -138,11 +148,19 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		fprintf(out, "\"analytical\": {");
 		json_time(out, "alpha_beta", r->alpha_beta_ps, 1);
 		json_time(out, "astra_unaware", r->astra_unaware_ps, 0);
+		fprintf(out, "}, ");
+		if (r->time_ps != NET_TIME_NEVER && r->time_ps) {
+			double algbw, busbw;
+			coll_bw(r, &algbw, &busbw);
+			fprintf(out, "\"algbw_GBps\": %.3f, \"busbw_GBps\": %.3f, ", algbw, busbw);
+		} else {
+			fprintf(out, "\"algbw_GBps\": null, \"busbw_GBps\": null, ");
+		}
 		if (r->time_ps != NET_TIME_NEVER && r->astra_unaware_ps)
-			fprintf(out, "}, \"error_vs_astra_unaware\": %.6f}",
+			fprintf(out, "\"error_vs_astra_unaware\": %.6f}",
 				(double)r->time_ps / (double)r->astra_unaware_ps - 1);
 		else
-			fprintf(out, "}, \"error_vs_astra_unaware\": null}");
+			fprintf(out, "\"error_vs_astra_unaware\": null}");
 	}
 	fprintf(out, "%s],\n", nc ? "\n  " : "");
 	json_ports(out, net, eng->now_ps);
@@ -241,12 +259,12 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 	size_t nc;
 	struct fe_coll_run *const *cr = sim_colls(s, &nc);
 	if (nc) {
-		fprintf(out, "collectives:\n  %3s %-15s %-6s %12s %5s %6s %14s %14s %14s %9s\n", "id",
-			"op", "algo", "size_B", "npus", "chunks", "time_us", "astra_us", "alpha_beta_us",
-			"error");
+		fprintf(out, "collectives:\n  %3s %-14s %-16s %12s %5s %6s %14s %14s %14s %9s %10s\n",
+			"id", "op", "algo", "size_B", "npus", "chunks", "time_us", "astra_us",
+			"alpha_beta_us", "error", "busbw_GBps");
 		for (size_t i = 0; i < nc; i++) {
 			const struct fe_coll_result *r = fe_coll_result(cr[i]);
-			fprintf(out, "  %3zu %-15s %-6s %12llu %5u %6u ", i, coll_op_names[r->cfg->op],
+			fprintf(out, "  %3zu %-14s %-16s %12llu %5u %6u ", i, coll_op_names[r->cfg->op],
 				coll_algo_names[r->cfg->algo], (unsigned long long)r->cfg->size_bytes,
 				r->npus, r->cfg->chunks);
 			text_us(out, r->time_ps, 14);
@@ -255,10 +273,17 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 			fputc(' ', out);
 			text_us(out, r->alpha_beta_ps, 14);
 			if (r->time_ps != NET_TIME_NEVER && r->astra_unaware_ps)
-				fprintf(out, " %+8.2f%%\n",
+				fprintf(out, " %+8.2f%%",
 					100.0 * ((double)r->time_ps / (double)r->astra_unaware_ps - 1));
 			else
-				fprintf(out, " %9s\n", "-");
+				fprintf(out, " %9s", "-");
+			if (r->time_ps != NET_TIME_NEVER && r->time_ps) {
+				double algbw, busbw;
+				coll_bw(r, &algbw, &busbw);
+				fprintf(out, " %10.3f\n", busbw);
+			} else {
+				fprintf(out, " %10s\n", "-");
+			}
 		}
 	}
 	/* The five switch ports with the deepest queues. */
