@@ -154,6 +154,33 @@ static void test_direct_on_a_switch_is_far_from_the_model(void)
 	}
 }
 
+/* Two collectives at once on disjoint halves of a non-blocking switch do
+ * not touch each other's ports: each takes exactly as long as alone. */
+static void test_disjoint_collectives_run_side_by_side(void)
+{
+	struct scen sc, lone;
+	const char *base = "topology: {kind: switch, hosts: 8}\nfabric: {mtu: 4096B}\n"
+			   "workload:\n  collectives:\n";
+	char y[1024];
+	snprintf(y, sizeof(y), "%s    - {op: all-reduce, size: 8MiB, group: [0, 1, 2, 3]}\n"
+		 "    - {op: all-reduce, size: 8MiB, group: [4, 5, 6, 7]}\n", base);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	snprintf(y, sizeof(y), "%s    - {op: all-reduce, size: 8MiB, group: [0, 1, 2, 3]}\n", base);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&lone, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&lone), 0);
+	size_t n, m;
+	struct fe_coll_run *const *two = sim_colls(sc.sim, &n);
+	struct fe_coll_run *const *one = sim_colls(lone.sim, &m);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	uint64_t t0 = fe_coll_result(two[0])->time_ps, t1 = fe_coll_result(two[1])->time_ps;
+	CU_ASSERT_NOT_EQUAL(t0, NET_TIME_NEVER);
+	CU_ASSERT_EQUAL(t0, t1);
+	CU_ASSERT_EQUAL(t0, fe_coll_result(one[0])->time_ps);
+	scen_close(&sc);
+	scen_close(&lone);
+}
+
 /* A collective over part of the hosts, next to nothing else, completes,
  * and every message goes where the DAG says: 2 (n - 1) n messages. */
 static void test_group_subset(void)
@@ -174,6 +201,7 @@ static const struct unit_test run_tests[] = {
 	{ "switch16_acks_share_the_egress", test_switch16_acks_share_the_egress },
 	{ "hd_switch16_matches_astra", test_hd_switch16_matches_astra },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
+	{ "disjoint_collectives_run_side_by_side", test_disjoint_collectives_run_side_by_side },
 	{ "group_subset", test_group_subset },
 	{ NULL, NULL },
 };
