@@ -2,6 +2,7 @@
 # bench/run.sh - time fixed scenarios; anyone can run it after building.
 #
 #   sh bench/run.sh [REPEATS]      (default 3; from the top of the tree)
+#   SCENARIOS="fattree8-perm" sh bench/run.sh 1      (a subset)
 #
 # For each scenario: the best of REPEATS runs of `pktsim run --json`
 # (wall_s: the simulation loop, excluding loading; total_s: the whole
@@ -98,12 +99,23 @@ awk 'BEGIN {
 	for (i = 0; i < 10000; i++) printf "    - {src: %d, dst: %d, size: 1KB}\n", i, (i + 5050) % 10000
 }' >"$out/torus10k-perm.yaml"
 
+# leafspine64-ring-ar: 64 NPUs on a leaf-spine (8 leaves of 8 hosts, 4
+# spines, 100 Gb/s, 1 us), ring all-reduce of 1 GiB at MTU 4096: the
+# collectives workload at scale (every 8th ring hop crosses a spine).
+awk 'BEGIN {
+	print "seed: 1"
+	print "topology: {kind: leaf-spine, leaves: 8, spines: 4, hosts_per_leaf: 8, link: {rate: 100Gbps, delay: 1us}}"
+	print "fabric: {mtu: 4096B, cc: none}"
+	print "workload:\n  collectives:\n    - {op: all-reduce, size: 1GiB, algorithm: ring}"
+}' >"$out/leafspine64-ring-ar.yaml"
+
 num() { sed -n "s/.*\"$2\": \([0-9.]*\).*/\1/p" "$1" | head -n 1; }
 
 printf '%-22s %12s %12s %9s %11s %11s %9s %12s %8s\n' scenario packet_hops events wall_s \
 	"Mhops/s" "Mevents/s" "RSS_MiB" "sim_time_us" "total_s"
-for sc in switch64-a2a switch64-perm switch64-incast switch64-a2a-lossless incast8-lossless \
-	fattree8-perm fattree32-perm torus10k-perm; do
+# SCENARIOS="a b" runs only those.
+for sc in ${SCENARIOS:-switch64-a2a switch64-perm switch64-incast switch64-a2a-lossless \
+	incast8-lossless fattree8-perm fattree32-perm torus10k-perm leafspine64-ring-ar}; do
 	best=""
 	i=0
 	while [ "$i" -lt "$reps" ]; do
