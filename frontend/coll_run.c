@@ -93,10 +93,10 @@ static void start(struct sim *s, void *arg)
 			sim_schedule(s, r->sys.endpoint_delay_ps, send_now, &r->args[i]);
 }
 
-/* ASTRA-sim's congestion-unaware time of one message over the route. */
-static uint64_t unaware_cost(void *ctx, const struct coll_msg *m)
+/* ASTRA-sim's congestion-unaware time of one message over the route, for
+ * its payload or (wire) for every byte the packets put on the link. */
+static uint64_t model_cost(struct fe_coll_run *r, const struct coll_msg *m, int wire)
 {
-	struct fe_coll_run *r = ctx;
 	const struct net *net = sim_net(r->sim);
 	struct net_port *path[256];
 	int h = net_path(net, r->host[m->src], r->host[m->dst], 0, path, 256);
@@ -108,8 +108,35 @@ static uint64_t unaware_cost(void *ctx, const struct coll_msg *m)
 		if (path[i]->rate_bps < rate)
 			rate = path[i]->rate_bps;
 	}
-	double ns = (double)delay_ps / 1000.0 + (double)m->bytes * 8e9 / (double)rate;
+	uint64_t bytes = m->bytes;
+	if (wire) {
+		const struct tp_cfg *c = &sim_tp(r->sim)->cfg;
+		bytes += (m->bytes + c->mtu_bytes - 1) / c->mtu_bytes * c->hdr_data_bytes;
+	}
+	double ns = (double)delay_ps / 1000.0 + (double)bytes * 8e9 / (double)rate;
 	return (uint64_t)floor(ns) * 1000;
+}
+
+static uint64_t unaware_cost(void *ctx, const struct coll_msg *m)
+{
+	return model_cost(ctx, m, 0);
+}
+
+static uint64_t wire_cost(void *ctx, const struct coll_msg *m)
+{
+	return model_cost(ctx, m, 1);
+}
+
+/* The exact packet-level delivery time of the message alone on the idle
+ * fabric: store-and-forward pipeline of its MTU packets, headers included. */
+static uint64_t idle_cost(void *ctx, const struct coll_msg *m)
+{
+	struct fe_coll_run *r = ctx;
+	uint64_t deliver, fct;
+	if (tp_ideal_msg(sim_tp(r->sim), r->host[m->src], r->host[m->dst], 0, m->bytes, &deliver,
+			 &fct))
+		return 0;
+	return deliver;
 }
 
 /* Textbook alpha-beta, alpha = the first neighbour's path delay, beta = 1/B
@@ -209,6 +236,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 	}
 	free(fill);
 	r->res.astra_unaware_ps = coll_eval(&r->dag, &r->sys, unaware_cost, r);
+	r->res.wire_model_ps = coll_eval(&r->dag, &r->sys, wire_cost, r);
+	r->res.idle_ps = coll_eval(&r->dag, &r->sys, idle_cost, r);
 	r->res.alpha_beta_ps = alpha_beta(r);
 	if (sim_schedule(s, cfg->start_ps - sim_now(s), start, r)) {
 		snprintf(err, errlen, "%s", sim_errmsg(s));

@@ -19,6 +19,12 @@ struct fe_coll_result {
 	uint64_t time_ps;            /* NET_TIME_NEVER until it completes */
 	uint64_t alpha_beta_ps;      /* textbook alpha-beta (no chunks, no overheads) */
 	uint64_t astra_unaware_ps;   /* ASTRA-sim's congestion-unaware model on the DAG */
+	/* For the error's causes, the same DAG evaluated with: the unaware rule
+	 * over wire bytes (headers included); each message's exact packet-level
+	 * time alone on the idle fabric. packet - unaware = (wire - unaware)
+	 * headers + (idle - wire) packetization + (packet - idle) contention. */
+	uint64_t wire_model_ps;
+	uint64_t idle_ps;
 };
 
 struct fe_coll_run;

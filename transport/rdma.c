@@ -580,15 +580,21 @@ nomem:
  */
 int tp_ideal(const struct tp *tp, const struct tp_qp *qp, uint64_t *deliver_ps, uint64_t *fct_ps)
 {
+	return tp_ideal_msg(tp, qp->src, qp->dst, qp->hash, qp->size_bytes, deliver_ps, fct_ps);
+}
+
+int tp_ideal_msg(const struct tp *tp, uint32_t src, uint32_t dst, uint32_t hash, uint64_t size,
+		 uint64_t *deliver_ps, uint64_t *fct_ps)
+{
 	struct net_port *fw[TP_MAX_HOPS], *rv[TP_MAX_HOPS];
 	const struct net *net = tp->net;
-	int h = net_path(net, qp->src, qp->dst, qp->hash, fw, TP_MAX_HOPS);
-	int hr = net_path(net, qp->dst, qp->src, qp->hash, rv, TP_MAX_HOPS);
-	if (h <= 0 || hr <= 0 || h > TP_MAX_HOPS || hr > TP_MAX_HOPS)
+	int h = net_path(net, src, dst, hash, fw, TP_MAX_HOPS);
+	int hr = net_path(net, dst, src, hash, rv, TP_MAX_HOPS);
+	if (h <= 0 || hr <= 0 || h > TP_MAX_HOPS || hr > TP_MAX_HOPS || !size)
 		return -1;
 	uint64_t mtu = tp->cfg.mtu_bytes, hdr = tp->cfg.hdr_data_bytes;
-	uint64_t n = (qp->size_bytes + mtu - 1) / mtu;
-	uint64_t last = qp->size_bytes - (n - 1) * mtu;
+	uint64_t n = (size + mtu - 1) / mtu;
+	uint64_t last = size - (n - 1) * mtu;
 	uint64_t T = 0, M = 0, Dsum = 0, Dlast = 0, Dk = 0;
 	uint64_t k = n > 1 ? ((n - 1) / tp->cfg.ack_every) * tp->cfg.ack_every : 0;
 	for (int i = 0; i < h; i++) {

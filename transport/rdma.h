@@ -124,5 +124,8 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
  * fabric (line rate, no other traffic), relative to its start: the pipeline
  * of store-and-forward hops along its route plus the last ACK's return. */
 int tp_ideal(const struct tp *tp, const struct tp_qp *qp, uint64_t *deliver_ps, uint64_t *fct_ps);
+/* The same for a message of size bytes not yet posted (route by hash). */
+int tp_ideal_msg(const struct tp *tp, uint32_t src, uint32_t dst, uint32_t hash, uint64_t size,
+		 uint64_t *deliver_ps, uint64_t *fct_ps);
 
 #endif
