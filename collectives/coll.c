@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const coll_op_names[3] = { "all-reduce", "all-gather", "reduce-scatter" };
+const char *const coll_op_names[COLL_NOPS] = { "all-reduce", "all-gather", "reduce-scatter",
+						  "all-to-all" };
 const char *const coll_algo_names[COLL_NALGOS] = { "ring", "direct", "halving-doubling" };
 
 /* Sizes a chunk's blocks: the last takes the rest. */
@@ -36,6 +37,14 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 	if (size < per_chunk_min * chunks) {
 		snprintf(err, errlen, "size %llu B is too small for %u chunks over %u ranks",
 			 (unsigned long long)size, chunks, n);
+		return -1;
+	}
+	if ((unsigned)op >= COLL_NOPS) {
+		snprintf(err, errlen, "operation %u is not available", op);
+		return -1;
+	}
+	if (op == COLL_ALL_TO_ALL && algo != COLL_DIRECT) {
+		snprintf(err, errlen, "all-to-all runs with algorithm direct only");
 		return -1;
 	}
 	if (algo == COLL_HALVING_DOUBLING && (n & (n - 1))) {

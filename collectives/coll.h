@@ -21,7 +21,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum coll_op { COLL_ALL_REDUCE = 0, COLL_ALL_GATHER = 1, COLL_REDUCE_SCATTER = 2 };
+enum coll_op {
+	COLL_ALL_REDUCE = 0, COLL_ALL_GATHER = 1, COLL_REDUCE_SCATTER = 2,
+	COLL_ALL_TO_ALL = 3          /* rank r's block j goes to rank j's slot r */
+};
+#define COLL_NOPS 4
 enum coll_algo { COLL_RING = 0, COLL_DIRECT = 1, COLL_HALVING_DOUBLING = 2 };
 #define COLL_NALGOS 3
 
@@ -49,7 +53,7 @@ struct coll_dag {
 	uint32_t ndeps;
 };
 
-extern const char *const coll_op_names[3];
+extern const char *const coll_op_names[COLL_NOPS];
 extern const char *const coll_algo_names[COLL_NALGOS];
 
 /* Back ends: fill msgs/deps of a dag whose op, n, chunks and size are set

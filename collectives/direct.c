@@ -10,6 +10,9 @@
  * at its sender. A rank's next chunk waits for all of its receives of the
  * previous one, as on the ring.
  *
+ * All-to-all: one step; rank r sends block j of its buffer to rank j, which
+ * stores it as block r (the transpose; size is each rank's buffer).
+ *
  * The fan-out is the point: n-1 messages leave each NIC together and n-1
  * arrive at each NIC together, which a congestion-unaware model prices as
  * one message time and a packet-level fabric as n-1.
@@ -21,8 +24,9 @@
 int coll_direct_build(struct coll_dag *d)
 {
 	uint32_t n = d->n, C = d->chunks;
-	int rs = d->op != COLL_ALL_GATHER, ag = d->op != COLL_REDUCE_SCATTER;
-	uint32_t per_phase = n * (n - 1), phases = (uint32_t)(rs + ag);
+	int a2a = d->op == COLL_ALL_TO_ALL;
+	int rs = !a2a && d->op != COLL_ALL_GATHER, ag = !a2a && d->op != COLL_REDUCE_SCATTER;
+	uint32_t per_phase = n * (n - 1), phases = a2a ? 1 : (uint32_t)(rs + ag);
 	d->nmsgs = C * phases * per_phase;
 	/* Each message waits for at most n-1 receives (its sender's previous
 	 * phase or chunk). */
@@ -46,7 +50,7 @@ int coll_direct_build(struct coll_dag *d)
 					m->chunk = c;
 					m->step = p;
 					m->reduce = (uint8_t)is_rs;
-					m->block = is_rs ? m->dst : r;
+					m->block = is_rs || a2a ? m->dst : r;
 					m->bytes = d->op == COLL_ALL_GATHER ? csize
 									  : coll_part(csize, n, m->block);
 					m->dep_off = d->ndeps;

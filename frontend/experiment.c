@@ -1033,11 +1033,15 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		co->op = 1;
 	else if (!strcmp(s, "reduce-scatter"))
 		co->op = 2;
+	else if (!strcmp(s, "all-to-all"))
+		co->op = 3;
 	else
 		return fail(c, v, key, "\"%.40s\" is not available (available: all-reduce, "
-			    "all-gather, reduce-scatter)", s);
+			    "all-gather, reduce-scatter, all-to-all)", s);
 	if (!map_get(c, n, "size", NULL))
 		return fail(c, n, path, "missing size (like size: 64MiB)");
+	if (co->op == 3)
+		co->algo = 1;                /* all-to-all: direct unless told */
 	if ((v = map_get(c, n, "algorithm", NULL))) {
 		snprintf(key, sizeof(key), "%s.algorithm", path);
 		if (!(s = scalar(c, v, key)))
@@ -1051,6 +1055,8 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		else
 			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring, "
 				    "direct, halving-doubling)", s);
+		if (co->op == 3 && co->algo != 1)
+			return fail(c, v, key, "all-to-all runs with algorithm direct only");
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {
 		snprintf(key, sizeof(key), "%s.discipline", path);

@@ -165,6 +165,24 @@ static void test_direct_on_a_switch_is_far_from_the_model(void)
 	}
 }
 
+/* All-to-all of 16 MiB per rank on the same switch: one phase of the same
+ * 15 x 1 MiB per NIC, so half the direct all-reduce: the model gives
+ * 10 + 20,531 + 10 = 20,551 ns, the NICs need 302.124 us. */
+static void test_all_to_all_on_a_switch(void)
+{
+	const double B = 50.0 * 1073741824 / 1e12;
+	double lb = 15 * 256 * (4158.0 + 66) / B;
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc,
+		"{kind: switch, hosts: 16, link: {rate: 50GiB/s, delay: 500ns}}", "{mtu: 4096B}",
+		"{op: all-to-all, size: 16MiB}");
+	CU_ASSERT_EQUAL(r->astra_unaware_ps, 20551000ull);
+	CU_ASSERT_TRUE((double)r->time_ps >= lb && (double)r->time_ps <= lb * 1.005);
+	/* 16 ranks x 15 blocks of 1 MiB, each delivered once. */
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.bytes_delivered, 16 * 15 * 1048576ull);
+	scen_close(&sc);
+}
+
 /* Two collectives at once on disjoint halves of a non-blocking switch do
  * not touch each other's ports: each takes exactly as long as alone. */
 static void test_disjoint_collectives_run_side_by_side(void)
@@ -212,6 +230,7 @@ static const struct unit_test run_tests[] = {
 	{ "switch16_acks_share_the_egress", test_switch16_acks_share_the_egress },
 	{ "hd_switch16_matches_astra", test_hd_switch16_matches_astra },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
+	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "disjoint_collectives_run_side_by_side", test_disjoint_collectives_run_side_by_side },
 	{ "group_subset", test_group_subset },
 	{ NULL, NULL },

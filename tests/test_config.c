@@ -686,8 +686,12 @@ static void test_workload_must_give_flows(void)
 	expect_error(text, 2, "workload: nothing to run");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0]: missing size (like size: 64MiB)");
-	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-to-all, size: 1MB}]\n", topo);
-	expect_error(text, 3, "workload.collectives[0].op: \"all-to-all\" is not available");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: broadcast, size: 1MB}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].op: \"broadcast\" is not available");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-to-all, size: 1MB, "
+		 "algorithm: ring}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].algorithm: all-to-all runs with algorithm "
+		     "direct only");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
 		 "algorithm: tree}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0].algorithm: \"tree\" is not available yet (available: ring, direct, halving-doubling)");
