@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "collectives/coll.h"
+#include "frontend/astra_system.h"
 #include "net/engine.h"
 #include "net/trace.h"
 #include "net/units.h"
@@ -1000,10 +1002,53 @@ static const struct field coll_fields[] = {
 	OTHER("discipline"),
 	NUM(struct fe_coll, "start", F_TIME, start_ps, 0, 1000000 * NET_PS_PER_S),
 	OTHER("group"),
+	OTHER("system"),
 	NUM(struct fe_coll, "endpoint_delay", F_TIME, endpoint_delay_ps, 0, NET_PS_PER_S),
 	NUM(struct fe_coll, "local_mem_bw", F_RATE, local_mem_bw_Bps, 8, UINT64_MAX),
 	{ .key = NULL },
 };
+
+/* An ASTRA-sim system file sets what the entry does not: the entry's own
+ * keys win, so one system file can serve several collectives. */
+static int apply_system(struct ctx *c, const yaml_node_t *n, const yaml_node_t *v,
+			struct fe_coll *co, const char *path)
+{
+	char key[KEY_MAX + 16], *file, msg[600], warn[600];
+	struct fe_astra_sys sys;
+	snprintf(key, sizeof(key), "%s.system", path);
+	if (get_input_path(c, v, key, &file) < 0)
+		return -1;
+	int rc = fe_astra_sys_load(file, &sys, msg, sizeof(msg), warn, sizeof(warn));
+	free(file);
+	if (rc < 0)
+		return fail(c, v, key, "%s", msg);
+	if (sys.has_endpoint_delay && !map_get(c, n, "endpoint_delay", NULL))
+		co->endpoint_delay_ps = sys.endpoint_delay_ps;
+	if (sys.has_local_mem_bw && !map_get(c, n, "local_mem_bw", NULL))
+		co->local_mem_bw_Bps = sys.local_mem_bw_Bps;
+	if (sys.splits && !map_get(c, n, "chunks", NULL))
+		co->chunks = sys.splits;
+	if (sys.impl[co->op] >= 0 && !map_get(c, n, "algorithm", NULL)) {
+		if (sys.impl_dims[co->op] > 1)
+			return fail(c, v, key, "%u per-dimension %s algorithms need the hierarchical "
+				    "multi-dim decomposition, not available yet; give one",
+				    sys.impl_dims[co->op], coll_op_names[co->op]);
+		co->algo = (uint32_t)sys.impl[co->op];
+		if (co->op == COLL_ALL_TO_ALL && co->algo != COLL_DIRECT)
+			return fail(c, v, key, "all-to-all runs with algorithm direct only");
+	}
+	size_t wl = strlen(c->exp->warnings);
+	if (warn[0])
+		snprintf(c->exp->warnings + wl, sizeof(c->exp->warnings) - wl, "%s%s",
+			 wl ? "; " : "", warn);
+	wl = strlen(c->exp->warnings);
+	if (sys.active_chunks > 1)
+		snprintf(c->exp->warnings + wl, sizeof(c->exp->warnings) - wl,
+			 "%s%s: active-chunks-per-dimension %u: on one dimension pktsim runs "
+			 "chunks one after another, as the astra discipline does", wl ? "; " : "",
+			 key, sys.active_chunks);
+	return 0;
+}
 
 /* workload.collectives[i]: {op, size, algorithm, chunks, discipline, start,
  * group, endpoint_delay, local_mem_bw}. */
@@ -1089,6 +1134,8 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 	}
 	/* local_mem_bw is bytes/s like every byte rate here (1600GB/s). */
 	co->local_mem_bw_Bps /= 8;
+	if ((v = map_get(c, n, "system", NULL)))
+		return apply_system(c, n, v, co, path);
 	return 0;
 }
 

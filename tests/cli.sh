@@ -236,6 +236,15 @@ else
 	bad collective_example "$(cat "$T/coll")"
 fi
 
+# --- ASTRA-sim's own network and system files give the same 64,440 ns ---
+if "$PKTSIM" run "$SRCDIR/examples/astra/experiment.yaml" --json >"$T/astra" 2>"$T/astra.err" &&
+	grep -q '"astra_unaware_ps": 64440000' "$T/astra" && grep -q '"chunks": 4' "$T/astra" &&
+	grep -q "keys not modelled by pktsim: scheduling-policy, boost-mode" "$T/astra.err"; then
+	ok astra_files_example
+else
+	bad astra_files_example "$(cat "$T/astra.err" "$T/astra")"
+fi
+
 # --- bus bandwidth as nccl-tests defines it: a ring all-reduce on an idle ring
 # uses every link fully, so busbw approaches the link's 53.687 GB/s (50 GiB/s)
 # from below; latency and endpoint delays keep it a little under. ---

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collectives/coll.h"
 #include "frontend/experiment.h"
 #include "net/trace.h"
 
@@ -388,6 +389,88 @@ static void test_ns3_paths_resolve_against_experiment_dir(void)
 	CU_ASSERT_EQUAL(exp.flows[2].line, 3);
 	fe_experiment_free(&exp);
 	tmpdir_remove(&d);
+}
+
+/* ---- ASTRA-sim system files ---- */
+
+static const char astra_system[] =
+	"{\n"
+	"  \"scheduling-policy\": \"LIFO\",\n"
+	"  \"endpoint-delay\": 10,\n"
+	"  \"active-chunks-per-dimension\": 1,\n"
+	"  \"preferred-dataset-splits\": 4,\n"
+	"  \"all-reduce-implementation\": [\"halvingDoubling\"],\n"
+	"  \"all-gather-implementation\": [\"ring\"],\n"
+	"  \"reduce-scatter-implementation\": [\"ring\"],\n"
+	"  \"all-to-all-implementation\": [\"direct\"],\n"
+	"  \"collective-optimization\": \"localBWAware\",\n"
+	"  \"local-mem-bw\": 1600,\n"
+	"  \"boost-mode\": 0\n"
+	"}\n";
+
+/* The system file fills what the entry leaves out; the entry's keys win;
+ * keys not modelled are named in a warning. */
+static void test_astra_system_file_sets_collective_defaults(void)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+	tmpdir_make(&d);
+	tmpdir_write(&d, "system.json", astra_system);
+	const char *path = tmpdir_write(&d, "exp.yaml",
+		"topology: {kind: switch, hosts: 4}\n"
+		"workload:\n"
+		"  collectives:\n"
+		"    - {op: all-reduce, size: 1MiB, system: system.json}\n"
+		"    - {op: all-gather, size: 1MiB, system: system.json, chunks: 2, "
+		"endpoint_delay: 20ns}\n");
+	CU_ASSERT_EQUAL_FATAL(fe_experiment_load(path, &exp, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(exp.ncolls, 2);
+	CU_ASSERT_EQUAL(exp.colls[0].algo, COLL_HALVING_DOUBLING);
+	CU_ASSERT_EQUAL(exp.colls[0].chunks, 4);
+	CU_ASSERT_EQUAL(exp.colls[0].endpoint_delay_ps, 10000);
+	CU_ASSERT_EQUAL(exp.colls[0].local_mem_bw_Bps, 1600000000000ull);
+	CU_ASSERT_EQUAL(exp.colls[1].algo, COLL_RING);
+	CU_ASSERT_EQUAL(exp.colls[1].chunks, 2);
+	CU_ASSERT_EQUAL(exp.colls[1].endpoint_delay_ps, 20000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(exp.warnings, "keys not modelled by pktsim: "
+					     "scheduling-policy, boost-mode"));
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+}
+
+static void expect_system_error(const char *json, const char *needle)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+	tmpdir_make(&d);
+	tmpdir_write(&d, "s.json", json);
+	const char *path = tmpdir_write(&d, "exp.yaml",
+		"topology: {kind: switch, hosts: 4}\n"
+		"workload:\n"
+		"  collectives: [{op: all-reduce, size: 1MiB, system: s.json}]\n");
+	CU_ASSERT_NOT_EQUAL(fe_experiment_load(path, &exp, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, needle));
+	if (!strstr(err, needle))
+		fprintf(stderr, "\n    got: %s", err);
+	CU_ASSERT_TRUE(exp_is_zero(&exp));
+	tmpdir_remove(&d);
+}
+
+static void test_astra_system_file_errors_name_file_line_and_key(void)
+{
+	expect_system_error("{\n  \"endpoint-delay\": \"ten\"\n}\n",
+			    "exp.yaml:3: workload.collectives[0].system: ");
+	expect_system_error("{\n  \"endpoint-delay\": \"ten\"\n}\n",
+			    "s.json:2: endpoint-delay: \"ten\" is not a number");
+	expect_system_error("{\"all-reduce-implementation\": [\"ring\", \"ring\"]}",
+			    "2 per-dimension all-reduce algorithms need the hierarchical");
+	expect_system_error("{\"all-reduce-implementation\": [\"doubleBinaryTree\"]}",
+			    "\"doubleBinaryTree\" is not available yet");
+	expect_system_error("{\"preferred-dataset-splits\": 2.5}", "2.5 is not a whole number");
+	expect_system_error("{\"collective-optimization\": \"fast\"}",
+			    "expected \"baseline\" or \"localBWAware\"");
+	expect_system_error("{\"local-mem-bw\": 1600", "syntax error");
+	expect_system_error("[1, 2]", "expected a JSON object");
 }
 
 /* ---- ns-3 flow files on their own ---- */
@@ -867,6 +950,10 @@ static const struct unit_test load_tests[] = {
 	{ "test_empty_sections_are_allowed", test_empty_sections_are_allowed },
 	{ "test_ns3_paths_resolve_against_experiment_dir",
 	  test_ns3_paths_resolve_against_experiment_dir },
+	{ "astra_system_file_sets_collective_defaults",
+	  test_astra_system_file_sets_collective_defaults },
+	{ "astra_system_file_errors_name_file_line_and_key",
+	  test_astra_system_file_errors_name_file_line_and_key },
 	{ "test_free_is_null_safe_and_idempotent", test_free_is_null_safe_and_idempotent },
 	{ NULL, NULL },
 };
