@@ -17,6 +17,7 @@
 #include "config.h"
 #include "frontend/experiment.h"
 #include "frontend/sim.h"
+#include "frontend/validate.h"
 #include "frontend/summary.h"
 #include "frontend/topo_export.h"
 #include "frontend/trace_read.h"
@@ -58,6 +59,14 @@ static const char usage_text[] =
 	"      Build the experiment's topology and print its summary (hosts, switches,\n"
 	"      links, diameter in hops, bisection bandwidth by the builder's closed\n"
 	"      form, total capacity); --dot: Graphviz; --json: nodes, links, summary.\n"
+	"\n"
+	"  pktsim validate EXP.yaml --sizes FROM..TO [--factor F] [--algorithms A,B]\n"
+	"                 [--out PREFIX]\n"
+	"      Run the experiment's collectives at every size FROM, FROM x F, ... up\n"
+	"      to TO (default F = 4), for each algorithm listed (default: the\n"
+	"      file's), and write PREFIX.csv (packet time, the analytical models,\n"
+	"      the error and its causes, busbw) and PREFIX.svg (error vs size).\n"
+	"      PREFIX defaults to the experiment's name + \"-validate\".\n"
 	"\n"
 	"  pktsim trace info FILE   record counts by kind, sizes, run status\n"
 	"  pktsim trace dump FILE   the header and every record, one JSON per line\n"
@@ -274,6 +283,56 @@ static int cmd_trace(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_validate(int argc, char **argv)
+{
+	const char *path = NULL, *sizes = NULL, *algos = NULL, *prefix = NULL;
+	uint64_t factor = 4;
+	char err[1024], def[1024];
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--sizes") || !strcmp(a, "--factor") || !strcmp(a, "--algorithms") ||
+		    !strcmp(a, "--out")) {
+			if (++i >= argc)
+				return usage_error("%s needs a value", a);
+			if (!strcmp(a, "--sizes"))
+				sizes = argv[i];
+			else if (!strcmp(a, "--algorithms"))
+				algos = argv[i];
+			else if (!strcmp(a, "--out"))
+				prefix = argv[i];
+			else if (net_parse_uint(argv[i], 1024, &factor, err, sizeof(err)))
+				return usage_error("--factor: %s", err);
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("validate: unknown option %s", a);
+		} else if (!path) {
+			path = a;
+		} else {
+			return usage_error("validate: unexpected argument %s", a);
+		}
+	}
+	if (!path)
+		return usage_error("%s", "validate: missing the experiment file");
+	if (!sizes)
+		return usage_error("%s", "validate: give --sizes FROM..TO (like 1KiB..1GiB)");
+	if (!prefix) {
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		snprintf(def, sizeof(def), "%s", base);
+		char *dot = strrchr(def, '.');
+		if (dot && dot != def)
+			*dot = '\0';
+		size_t l = strlen(def);
+		snprintf(def + l, sizeof(def) - l, "-validate");
+		prefix = def;
+	}
+	int rc = fe_validate(path, sizes, (unsigned)factor, algos, prefix, stdout, err, sizeof(err));
+	if (rc == 2)
+		return usage_error("%s", err);
+	if (rc)
+		fprintf(stderr, "pktsim: %s\n", err);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -293,5 +352,7 @@ int main(int argc, char **argv)
 		return cmd_trace(argc - 2, argv + 2);
 	if (!strcmp(cmd, "topo"))
 		return cmd_topo(argc - 2, argv + 2);
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc - 2, argv + 2);
 	return usage_error("unknown command %s", cmd);
 }

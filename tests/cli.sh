@@ -245,6 +245,23 @@ else
 	bad astra_files_example "$(cat "$T/astra.err" "$T/astra")"
 fi
 
+# --- validate: a size sweep per algorithm, as CSV and SVG ---
+if "$PKTSIM" validate "$SRCDIR/examples/collective-ring.yaml" --sizes 64KiB..1MiB \
+	--algorithms ring,direct --out "$T/val" >"$T/val.out" 2>&1 &&
+	[ "$(wc -l <"$T/val.csv")" -eq 7 ] &&
+	head -n 1 "$T/val.csv" | grep -q '^size_bytes,algorithm,id,op,npus,time_ns,astra_unaware_ns,' &&
+	grep -q '^1048576,ring,0,all-reduce,8,64459.712,64440.000,' "$T/val.csv" &&
+	grep -q '^262144,direct,0,' "$T/val.csv" && tail -n 1 "$T/val.svg" | grep -q '^</svg>$' &&
+	[ "$(grep -c '<polyline' "$T/val.svg")" -eq 2 ]; then
+	ok validate_sweep
+else
+	bad validate_sweep "$(cat "$T/val.out" "$T/val.csv")"
+fi
+expect_error validate_no_sizes 2 "give --sizes" validate "$SRCDIR/examples/collective-ring.yaml"
+expect_error validate_bad_sizes 2 "expected FROM..TO" validate "$SRCDIR/examples/collective-ring.yaml" --sizes 1MiB
+expect_error validate_bad_algo 2 "\"tree\" is not available" validate "$SRCDIR/examples/collective-ring.yaml" --sizes 1KiB..2KiB --algorithms tree
+expect_error validate_no_colls 1 "validate needs collectives" validate "$SRCDIR/examples/default.yaml" --sizes 1KiB..2KiB --out "$T/none"
+
 # --- bus bandwidth as nccl-tests defines it: a ring all-reduce on an idle ring
 # uses every link fully, so busbw approaches the link's 53.687 GB/s (50 GiB/s)
 # from below; latency and endpoint delays keep it a little under. ---
