@@ -22,6 +22,7 @@
 
 #include "frontend/sim.h"
 #include "net/net.h"
+#include "net/trace.h"
 
 struct msg_arg {
 	struct fe_coll_run *run;
@@ -59,6 +60,17 @@ static void send_now(struct sim *s, void *arg)
 		fprintf(stderr, "pktsim: collective %u: %s\n", a->run->index, sim_errmsg(s));
 }
 
+static void trace_coll(struct sim *s, struct fe_coll_run *r, enum net_trace_kind k)
+{
+	net_trace_coll(sim_net(s)->trace, k, sim_now(s), r->index, r->dag.op, r->dag.algo,
+		       r->dag.n, r->dag.size_bytes);
+}
+
+static void trace_end(struct sim *s, void *arg)
+{
+	trace_coll(s, arg, NET_TR_COLL_END);
+}
+
 static void on_recv(struct sim *s, void *arg)
 {
 	struct msg_arg *a = arg;
@@ -76,14 +88,19 @@ static void on_recv(struct sim *s, void *arg)
 		if (--r->left[c] == 0)
 			sim_schedule(s, r->ready_ps[c] + r->sys.endpoint_delay_ps - now, send_now, &r->args[c]);
 	}
-	if (++r->received == r->dag.nmsgs)
+	if (++r->received == r->dag.nmsgs) {
 		r->res.time_ps = r->end_ps - r->res.start_ps;
+		/* The end is after the last reduction and endpoint delay, later
+		 * than now; trace records go in time order, so record it then. */
+		sim_schedule(s, r->end_ps - now, trace_end, r);
+	}
 }
 
 static void start(struct sim *s, void *arg)
 {
 	struct fe_coll_run *r = arg;
 	r->res.start_ps = sim_now(s);
+	trace_coll(s, r, NET_TR_COLL_START);
 	for (uint32_t i = 0; i < r->dag.nmsgs; i++) {
 		const struct coll_msg *m = &r->dag.msgs[i];
 		sim_recv(s, r->host[m->src], r->host[m->dst], m->bytes, tag_of(r, i), on_recv, &r->args[i]);

@@ -31,6 +31,7 @@
 
 #include <zlib.h>
 
+#include "collectives/coll.h"
 #include "net/engine.h"
 #include "net/net.h"
 
@@ -308,6 +309,7 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		[NET_TRF_PACKET] = { NET_TR_PKT_LEN, 1u << 1 | 1u << 14, 1u << 3, 0 },
 		[NET_TRF_MESSAGE] = { NET_TR_MSG_LEN, 1u << 1 | 1u << 6, 0, 0 },
 		[NET_TRF_END] = { NET_TR_END_LEN, 1u << 1 | 1u << 3 | 1u << 4, 0, 1u << 2 },
+		[NET_TRF_COLL] = { NET_TR_COLL_LEN, 1u << 1 | 1u << 6, 0, 0 },
 	};
 	uint64_t v[NET_TR_PKT_LEN + 1] = { 0 };
 
@@ -379,6 +381,13 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		rec->flow = (uint32_t)v[3];
 		rec->src = (uint32_t)v[4];
 		rec->dst = (uint32_t)v[5];
+		rec->bytes = v[6];
+		break;
+	case NET_TRF_COLL:
+		rec->coll = (uint32_t)v[2];
+		rec->op = (uint32_t)v[3];
+		rec->algo = (uint32_t)v[4];
+		rec->npus = (uint32_t)v[5];
 		rec->bytes = v[6];
 		break;
 	default:
@@ -694,6 +703,12 @@ int fe_trace_dump(const char *path, FILE *out, char *err, size_t errlen)
 				val = name_of(ptypes, rec.type);
 			} else if (f == NET_TRF_PACKET && nm && str_is(nm, "reason")) {
 				val = name_of(reasons, rec.reason);
+			} else if (f == NET_TRF_COLL && i == 3 && rec.op < COLL_NOPS) {
+				fprintf(out, "\"%s\"", coll_op_names[rec.op]);
+				continue;
+			} else if (f == NET_TRF_COLL && i == 4 && rec.algo < COLL_NALGOS) {
+				fprintf(out, "\"%s\"", coll_algo_names[rec.algo]);
+				continue;
 			}
 			json_value(out, val ? val : &e[i]);
 		}

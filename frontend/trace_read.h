@@ -40,8 +40,10 @@ struct fe_trace_rec {
 	uint32_t prio, flags;
 	uint64_t qbytes;
 	uint32_t reason;             /* DROP: enum net_drop_reason */
-	/* message family */
+	/* message and collective families */
 	uint64_t bytes;
+	/* collective family */
+	uint32_t coll, op, algo, npus;
 	/* END */
 	int interrupted;
 	uint64_t records;            /* records before the END record */

@@ -47,6 +47,8 @@ const char *const net_trace_kind_names[NET_TR_NKINDS] = {
 	[NET_TR_MSG_DONE] = "msg_done",
 	[NET_TR_MSG_DELIVERED] = "msg_delivered",
 	[NET_TR_END] = "end",
+	[NET_TR_COLL_START] = "coll_start",
+	[NET_TR_COLL_END] = "coll_end",
 };
 
 const char *const net_trace_pkt_type_names[NET_PKT_NTYPES] = {
@@ -61,6 +63,7 @@ const char *const net_trace_family_names[NET_TRF_N] = {
 	[NET_TRF_PACKET] = "packet",
 	[NET_TRF_MESSAGE] = "message",
 	[NET_TRF_END] = "end",
+	[NET_TRF_COLL] = "collective",
 };
 
 static const char *const pkt_fields[] = {
@@ -69,16 +72,20 @@ static const char *const pkt_fields[] = {
 };
 static const char *const msg_fields[] = { "kind", "t_ps", "node", "flow", "src", "dst", "bytes" };
 static const char *const end_fields[] = { "kind", "t_ps", "status", "records", "events" };
+static const char *const coll_fields[] = { "kind", "t_ps", "coll", "op", "algorithm", "npus",
+					   "bytes" };
 
 const char *const *const net_trace_family_fields[NET_TRF_N] = {
 	[NET_TRF_PACKET] = pkt_fields,
 	[NET_TRF_MESSAGE] = msg_fields,
 	[NET_TRF_END] = end_fields,
+	[NET_TRF_COLL] = coll_fields,
 };
 const unsigned net_trace_family_nfields[NET_TRF_N] = {
 	[NET_TRF_PACKET] = sizeof(pkt_fields) / sizeof(pkt_fields[0]),
 	[NET_TRF_MESSAGE] = sizeof(msg_fields) / sizeof(msg_fields[0]),
 	[NET_TRF_END] = sizeof(end_fields) / sizeof(end_fields[0]),
+	[NET_TRF_COLL] = sizeof(coll_fields) / sizeof(coll_fields[0]),
 };
 
 /* Bit i of enum net_pkt_flags; the header carries them so a reader can
@@ -434,6 +441,28 @@ void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 	msgpack_pack_uint32(pk, flow);
 	msgpack_pack_uint32(pk, src);
 	msgpack_pack_uint32(pk, dst);
+	msgpack_pack_uint64(pk, bytes);
+	t->records++;
+	if (w->sb.size >= TR_BATCH_BYTES)
+		tr_flush(t, w);
+}
+
+void net_trace_coll(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t coll,
+		    uint32_t op, uint32_t algo, uint32_t npus, uint64_t bytes)
+{
+	if (!t || t->failed || net_trace_kind_family(k) != NET_TRF_COLL ||
+	    !(t->kinds & (1u << k)) || t_ps < t->start_ps || t_ps > t->end_ps)
+		return;
+	struct tr_impl *w = t->impl;
+	msgpack_packer *pk = &w->pk;
+
+	msgpack_pack_array(pk, NET_TR_COLL_LEN);
+	msgpack_pack_uint32(pk, (uint32_t)k);
+	msgpack_pack_uint64(pk, t_ps);
+	msgpack_pack_uint32(pk, coll);
+	msgpack_pack_uint32(pk, op);
+	msgpack_pack_uint32(pk, algo);
+	msgpack_pack_uint32(pk, npus);
 	msgpack_pack_uint64(pk, bytes);
 	t->records++;
 	if (w->sb.size >= TR_BATCH_BYTES)

@@ -34,6 +34,8 @@ enum net_trace_kind {
 	NET_TR_MSG_DONE = 8,     /* sender: last byte acknowledged */
 	NET_TR_MSG_DELIVERED = 9,/* receiver: last byte in order */
 	NET_TR_END = 10,         /* last record of every trace */
+	NET_TR_COLL_START = 11,  /* a collective starts (its first messages post) */
+	NET_TR_COLL_END = 12,    /* a collective completes (its last rank is done) */
 	NET_TR_NKINDS
 };
 extern const char *const net_trace_kind_names[NET_TR_NKINDS];
@@ -46,10 +48,13 @@ extern const char *const net_trace_kind_names[NET_TR_NKINDS];
  * Element counts; a DROP record has one more, the reason. Readers accept
  * longer records and ignore the extra elements, so fields can be appended
  * without a version change. */
-enum net_trace_family { NET_TRF_PACKET = 0, NET_TRF_MESSAGE = 1, NET_TRF_END = 2, NET_TRF_N };
+enum net_trace_family {
+	NET_TRF_PACKET = 0, NET_TRF_MESSAGE = 1, NET_TRF_END = 2, NET_TRF_COLL = 3, NET_TRF_N
+};
 #define NET_TR_PKT_LEN 15
 #define NET_TR_MSG_LEN 7
 #define NET_TR_END_LEN 5
+#define NET_TR_COLL_LEN 7
 extern const char *const net_trace_family_names[NET_TRF_N];
 /* Field names per family, as the header's record_fields lists them (the
  * packet list ends with "reason", present in DROP records only). */
@@ -61,7 +66,8 @@ extern const char *const net_trace_pkt_type_names[NET_PKT_NTYPES];
 static inline enum net_trace_family net_trace_kind_family(enum net_trace_kind k)
 {
 	return k <= NET_TR_CNP ? NET_TRF_PACKET
-	       : k <= NET_TR_MSG_DELIVERED ? NET_TRF_MESSAGE : NET_TRF_END;
+	       : k <= NET_TR_MSG_DELIVERED ? NET_TRF_MESSAGE
+	       : k == NET_TR_END ? NET_TRF_END : NET_TRF_COLL;
 }
 
 struct net_trace_filter {
@@ -110,6 +116,11 @@ void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 /* A message event (MSG_START / MSG_DONE / MSG_DELIVERED). */
 void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
 		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes);
+
+/* A collective event (COLL_START / COLL_END): collective id, enum coll_op,
+ * enum coll_algo, ranks, size. Not at a node, so node filters keep it. */
+void net_trace_coll(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t coll,
+		    uint32_t op, uint32_t algo, uint32_t npus, uint64_t bytes);
 
 /* Write the END record (status "complete" or "interrupted", the events run,
  * the final time), flush and close. Returns 0, or -1 with err set if any write

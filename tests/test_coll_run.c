@@ -13,6 +13,11 @@
 #include "tests/unit_main.h"
 
 #include "frontend/coll_run.h"
+#include "frontend/trace_read.h"
+#include "collectives/coll.h"
+#include "net/trace.h"
+
+#include <unistd.h>
 
 static const struct fe_coll_result *run_coll(struct scen *sc, const char *topo, const char *fabric,
 					     const char *coll)
@@ -210,6 +215,56 @@ static void test_disjoint_collectives_run_side_by_side(void)
 	scen_close(&lone);
 }
 
+/* The trace brackets each collective: coll_start at its start, coll_end at
+ * the time the summary reports, and a node filter does not hide them. Two
+ * staggered collectives, the second starting at 10 us. */
+static void test_trace_brackets_collectives(void)
+{
+	struct scen sc;
+	char y[1024], tr[128];
+	snprintf(tr, sizeof(tr), "/tmp/pktsim-coll-%d.trace.gz", (int)getpid());
+	snprintf(y, sizeof(y), "topology: {kind: switch, hosts: 4}\n"
+		 "workload:\n  collectives:\n"
+		 "    - {op: all-gather, size: 100KB}\n"
+		 "    - {op: reduce-scatter, size: 1MB, algorithm: direct, start: 10us, "
+		 "group: [0, 2]}\n"
+		 "output: {trace: {file: %s, kinds: [coll_start, coll_end, msg_start], "
+		 "nodes: [3]}}\n", tr);
+	CU_ASSERT_EQUAL_FATAL(scen_open(&sc, y, NULL, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(scen_run(&sc), 0);
+	size_t n;
+	struct fe_coll_run *const *cr = sim_colls(sc.sim, &n);
+	uint64_t end0 = fe_coll_result(cr[0])->time_ps, end1 = fe_coll_result(cr[1])->time_ps;
+	scen_close(&sc);
+	struct fe_trace_reader *r;
+	char err[256];
+	CU_ASSERT_EQUAL_FATAL(fe_trace_reader_open(tr, &r, err, sizeof(err)), 0);
+	struct fe_trace_rec rec;
+	int starts = 0, ends = 0, msgs = 0;
+	while (fe_trace_reader_next_rec(r, &rec) == 1) {
+		if (rec.kind == NET_TR_COLL_START) {
+			CU_ASSERT_EQUAL(rec.t_ps, rec.coll ? 10000000ull : 0);
+			CU_ASSERT_EQUAL(rec.npus, rec.coll ? 2 : 4);
+			CU_ASSERT_EQUAL(rec.op, rec.coll ? COLL_REDUCE_SCATTER : COLL_ALL_GATHER);
+			starts++;
+		} else if (rec.kind == NET_TR_COLL_END) {
+			CU_ASSERT_EQUAL(rec.t_ps, rec.coll ? 10000000ull + end1 : end0);
+			CU_ASSERT_EQUAL(rec.algo, rec.coll ? COLL_DIRECT : COLL_RING);
+			CU_ASSERT_EQUAL(rec.bytes, rec.coll ? 1000000 : 100000);
+			ends++;
+		} else if (rec.kind == NET_TR_MSG_START) {
+			CU_ASSERT_EQUAL(rec.node, 3);
+			msgs++;
+		}
+	}
+	fe_trace_reader_close(r);
+	remove(tr);
+	CU_ASSERT_EQUAL(starts, 2);
+	CU_ASSERT_EQUAL(ends, 2);
+	/* Host 3 sends 3 all-gather messages (ring of 4) and none of the other. */
+	CU_ASSERT_EQUAL(msgs, 3);
+}
+
 /* A collective over part of the hosts, next to nothing else, completes,
  * and every message goes where the DAG says: 2 (n - 1) n messages. */
 static void test_group_subset(void)
@@ -232,6 +287,7 @@ static const struct unit_test run_tests[] = {
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "disjoint_collectives_run_side_by_side", test_disjoint_collectives_run_side_by_side },
+	{ "trace_brackets_collectives", test_trace_brackets_collectives },
 	{ "group_subset", test_group_subset },
 	{ NULL, NULL },
 };
