@@ -36,6 +36,10 @@ struct coll_msg {
 	uint32_t block;              /* data block of the chunk it carries (0..n-1), */
 	uint32_t bmask;              /* or, if bmask != 0, every block b < n with
 					(b & bmask) == block */
+	/* Hierarchical DAGs: the blocks are digits of a mixed radix; this message
+	 * covers the blocks b with b % pre_mod == pre_val whose digit
+	 * (b / pre_mod) % radix matches block/bmask as above. 0: flat. */
+	uint32_t pre_mod, pre_val, radix;
 	uint8_t reduce;              /* receiver adds (1) or copies (0) the block */
 	uint8_t chunk_start;         /* waits for the sender's previous chunk to end */
 	uint32_t ndeps, dep_off;     /* deps[dep_off ..]: messages src must have received */
@@ -47,6 +51,7 @@ struct coll_dag {
 	uint32_t n;                  /* ranks */
 	uint32_t chunks;
 	uint64_t size_bytes;         /* all-gather: the per-rank input; else the buffer */
+	uint32_t ndims;              /* hierarchical: dimensions (0 or 1: flat) */
 	struct coll_msg *msgs;
 	uint32_t nmsgs;
 	uint32_t *deps;
@@ -65,8 +70,21 @@ uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i);
 
 static inline int coll_msg_has(const struct coll_msg *m, uint32_t b)
 {
+	if (m->pre_mod) {
+		if (b % m->pre_mod != m->pre_val)
+			return 0;
+		b = (b / m->pre_mod) % m->radix;
+	}
 	return m->bmask ? (b & m->bmask) == m->block : b == m->block;
 }
+
+/* Hierarchical all-reduce over ndims dimensions of sizes dims[] (rank =
+ * c0 + dims[0] c1 + ..., as multi-dim NPU ids): reduce-scatter along
+ * dimension 0, 1, ..., k-2, all-reduce along k-1, all-gather back along
+ * k-2 .. 0, each phase by algos[d] within every group of that dimension.
+ * Same error conventions as coll_build. */
+int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t ndims,
+		    uint64_t size, uint32_t chunks, struct coll_dag *out, char *err, size_t errlen);
 
 /* Build; chunk sizes split size evenly (the last chunk takes the rest), each
  * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)

@@ -108,7 +108,9 @@ static int impl_list(struct sctx *c, yaml_document_t *doc, const yaml_node_t *n,
 				    "direct, halvingDoubling, doubleBinaryTree, ...)", s);
 		if (first < 0)
 			first = a;
-		count++;
+		if (count == 8)
+			return fail(c, e, key, "at most 8 dimensions");
+		o->impl_all[op][count++] = (uint32_t)a;
 	}
 	if (!count)
 		return fail(c, n, key, "empty list");

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/experiment.h"
 #include "frontend/sim.h"
 #include "net/net.h"
 #include "net/trace.h"
@@ -158,25 +159,54 @@ static uint64_t idle_cost(void *ctx, const struct coll_msg *m)
 
 /* Textbook alpha-beta, alpha = the first neighbour's path delay, beta = 1/B
  * of its bottleneck. */
-static uint64_t alpha_beta(struct fe_coll_run *r)
+static int path_ab(struct fe_coll_run *r, uint32_t a, uint32_t b, double *alpha, double *beta)
 {
 	const struct net *net = sim_net(r->sim);
 	struct net_port *path[256];
-	int h = net_path(net, r->host[0], r->host[1], 0, path, 256);
+	int h = net_path(net, r->host[a], r->host[b], 0, path, 256);
 	if (h <= 0 || h > 256)
-		return 0;
-	double alpha = 0, rate = 1e30, p = r->dag.n, n = (double)r->dag.size_bytes;
+		return -1;
+	double rate = 1e30;
+	*alpha = 0;
 	for (int i = 0; i < h; i++) {
-		alpha += (double)path[i]->delay_ps;
+		*alpha += (double)path[i]->delay_ps;
 		if ((double)path[i]->rate_bps < rate)
 			rate = (double)path[i]->rate_bps;
 	}
-	double beta = 8e12 / rate;           /* ps per byte */
+	*beta = 8e12 / rate;                 /* ps per byte */
+	return 0;
+}
+
+static double ab_steps(enum coll_algo algo, double p)
+{
 	/* Latency terms: one per step, a ring has p-1 steps per phase, direct
-	 * one. Bandwidth terms: what each NIC must send, whatever the order. */
-	double steps = r->dag.algo == COLL_DIRECT ? 1
-		     : r->dag.algo == COLL_HALVING_DOUBLING ? log2(p) : p - 1;
-	double t;
+	 * one, halving-doubling log2(p). */
+	return algo == COLL_DIRECT ? 1 : algo == COLL_HALVING_DOUBLING ? log2(p) : p - 1;
+}
+
+static uint64_t alpha_beta(struct fe_coll_run *r)
+{
+	double alpha, beta, p = r->dag.n, n = (double)r->dag.size_bytes, t;
+	if (r->res.ndims >= 2) {
+		/* Per dimension, alpha and beta of its first pair of neighbours;
+		 * reduce-scatter and all-gather of what reaches that level (an
+		 * all-reduce on the last). Bandwidth terms: what each NIC sends. */
+		const struct fe_coll *cfg = r->res.cfg;
+		t = 0;
+		for (uint32_t i = 0, stride = 1; i < r->res.ndims; stride *= r->res.dims[i], i++) {
+			double pd = r->res.dims[i];
+			enum coll_algo a = (enum coll_algo)(cfg->nalgo_dims > 1 ? cfg->algo_dims[i]
+									 : cfg->algo);
+			if (path_ab(r, 0, stride, &alpha, &beta))
+				return 0;
+			t += 2 * ab_steps(a, pd) * alpha + 2 * (pd - 1) / pd * n * beta;
+			n /= pd;
+		}
+		return (uint64_t)t;
+	}
+	if (path_ab(r, 0, 1, &alpha, &beta))
+		return 0;
+	double steps = ab_steps(r->dag.algo, p);
 	if (r->dag.op == COLL_ALL_REDUCE)
 		t = 2 * steps * alpha + 2 * (p - 1) / p * n * beta;
 	else if (r->dag.op == COLL_ALL_GATHER)
@@ -217,8 +247,39 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		r->host[i] = h++;
 	}
 	r->res.npus = n;
-	if (coll_build((enum coll_op)cfg->op, (enum coll_algo)cfg->algo, n, cfg->size_bytes,
-		       cfg->chunks, &r->dag, err, errlen)) {
+	/* On a multi-dim fabric an all-reduce over every NPU is decomposed by
+	 * dimension, as ASTRA-sim does; anything else runs flat. */
+	const struct fe_experiment *e = sim_experiment(s);
+	uint32_t ndim = !strcmp(e->topo_kind, "multi-dim") ? e->topo.nmd : 0;
+	int hier = ndim >= 2 && !cfg->ngroup && cfg->op == COLL_ALL_REDUCE;
+	if (cfg->nalgo_dims > 1 && !hier) {
+		snprintf(err, errlen, "%u algorithms, one per dimension, need an all-reduce over "
+			 "every NPU of a multi-dim topology", cfg->nalgo_dims);
+		fe_coll_free(r);
+		return -1;
+	}
+	if (hier) {
+		uint32_t dims[FE_COLL_MAX_DIMS];
+		enum coll_algo algos[FE_COLL_MAX_DIMS];
+		if (cfg->nalgo_dims > 1 && cfg->nalgo_dims != ndim) {
+			snprintf(err, errlen, "%u algorithms for %u dimensions", cfg->nalgo_dims, ndim);
+			fe_coll_free(r);
+			return -1;
+		}
+		for (uint32_t i = 0; i < ndim && i < FE_COLL_MAX_DIMS; i++) {
+			dims[i] = e->topo.md[i].npus;
+			algos[i] = (enum coll_algo)(cfg->nalgo_dims > 1 ? cfg->algo_dims[i] : cfg->algo);
+		}
+		if (coll_build_hier(dims, algos, ndim, cfg->size_bytes, cfg->chunks, &r->dag, err,
+				    errlen)) {
+			fe_coll_free(r);
+			return -1;
+		}
+		for (uint32_t i = 0; i < ndim; i++)
+			r->res.dims[i] = dims[i];
+		r->res.ndims = ndim;
+	} else if (coll_build((enum coll_op)cfg->op, (enum coll_algo)cfg->algo, n, cfg->size_bytes,
+			      cfg->chunks, &r->dag, err, errlen)) {
 		fe_coll_free(r);
 		return -1;
 	}

@@ -15,6 +15,7 @@ struct sim;
 struct fe_coll_result {
 	const struct fe_coll *cfg;
 	uint32_t npus;
+	uint32_t dims[8], ndims;     /* decomposed by dimension: the sizes; else 0 */
 	uint64_t start_ps;
 	uint64_t time_ps;            /* NET_TIME_NEVER until it completes */
 	uint64_t alpha_beta_ps;      /* textbook alpha-beta (no chunks, no overheads) */

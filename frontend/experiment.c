@@ -1029,11 +1029,15 @@ static int apply_system(struct ctx *c, const yaml_node_t *n, const yaml_node_t *
 	if (sys.splits && !map_get(c, n, "chunks", NULL))
 		co->chunks = sys.splits;
 	if (sys.impl[co->op] >= 0 && !map_get(c, n, "algorithm", NULL)) {
-		if (sys.impl_dims[co->op] > 1)
-			return fail(c, v, key, "%u per-dimension %s algorithms need the hierarchical "
-				    "multi-dim decomposition, not available yet; give one",
-				    sys.impl_dims[co->op], coll_op_names[co->op]);
+		if (sys.impl_dims[co->op] > 1 && co->op != COLL_ALL_REDUCE)
+			return fail(c, v, key, "%u per-dimension %s algorithms: only all-reduce is "
+				    "decomposed by dimension yet; give one", sys.impl_dims[co->op],
+				    coll_op_names[co->op]);
 		co->algo = (uint32_t)sys.impl[co->op];
+		if (sys.impl_dims[co->op] > 1) {
+			co->nalgo_dims = sys.impl_dims[co->op];
+			memcpy(co->algo_dims, sys.impl_all[co->op], sizeof(co->algo_dims));
+		}
 		if (co->op == COLL_ALL_TO_ALL && co->algo != COLL_DIRECT)
 			return fail(c, v, key, "all-to-all runs with algorithm direct only");
 	}
@@ -1089,18 +1093,36 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		co->algo = 1;                /* all-to-all: direct unless told */
 	if ((v = map_get(c, n, "algorithm", NULL))) {
 		snprintf(key, sizeof(key), "%s.algorithm", path);
-		if (!(s = scalar(c, v, key)))
-			return -1;
-		if (!strcmp(s, "ring"))
-			co->algo = 0;
-		else if (!strcmp(s, "direct"))
-			co->algo = 1;
-		else if (!strcmp(s, "halving-doubling"))
-			co->algo = 2;
-		else
-			return fail(c, v, key, "\"%.40s\" is not available yet (available: ring, "
-				    "direct, halving-doubling)", s);
-		if (co->op == 3 && co->algo != 1)
+		/* A list: one algorithm per dimension of a multi-dim fabric. */
+		yaml_node_item_t *items = NULL;
+		size_t count = 1;
+		if (v->type == YAML_SEQUENCE_NODE) {
+			if (get_list(c, v, key, "algorithm names", &items, &count) < 0)
+				return -1;
+			if (count < 1 || count > FE_COLL_MAX_DIMS)
+				return fail(c, v, key, "expected 1 to %d algorithms, one per dimension",
+					    FE_COLL_MAX_DIMS);
+		}
+		for (size_t k = 0; k < count; k++) {
+			const yaml_node_t *e = items ? node_at(c, items[k]) : v;
+			uint32_t a;
+			if (!(s = scalar(c, e, key)))
+				return -1;
+			if (!strcmp(s, "ring"))
+				a = 0;
+			else if (!strcmp(s, "direct"))
+				a = 1;
+			else if (!strcmp(s, "halving-doubling"))
+				a = 2;
+			else
+				return fail(c, e, key, "\"%.40s\" is not available yet (available: "
+					    "ring, direct, halving-doubling)", s);
+			if (k == 0)
+				co->algo = a;
+			if (items)
+				co->algo_dims[co->nalgo_dims++] = a;
+		}
+		if (co->op == 3 && (co->algo != 1 || co->nalgo_dims > 1))
 			return fail(c, v, key, "all-to-all runs with algorithm direct only");
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {

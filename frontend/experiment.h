@@ -35,9 +35,12 @@ struct fe_flow {
 };
 
 /* A collective of the workload (DESIGN.md section 4 keys). */
+#define FE_COLL_MAX_DIMS 8
 struct fe_coll {
 	uint32_t op;              /* enum coll_op */
-	uint32_t algo;            /* enum coll_algo */
+	uint32_t algo;            /* enum coll_algo (the first dimension's) */
+	uint32_t algo_dims[FE_COLL_MAX_DIMS];  /* algorithm: [a, b, ...] per dimension */
+	uint32_t nalgo_dims;      /* 0: algo for every dimension */
 	uint64_t size_bytes;      /* all-gather: per-rank input */
 	uint32_t chunks;          /* default 1 */
 	uint64_t start_ps;

@@ -128,6 +128,11 @@ static void flow_where(const struct fe_flow *f, const struct fe_experiment *e, c
 	snprintf(buf, n, "%s:%d", f->file ? f->file : e->path, f->line);
 }
 
+const struct fe_experiment *sim_experiment(const struct sim *s)
+{
+	return s->exp;
+}
+
 void sim_topo_params(const struct fe_experiment *e, struct topo_params *p)
 {
 	*p = e->topo;

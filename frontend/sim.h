@@ -66,6 +66,7 @@ size_t sim_pending_matches(const struct sim *s);
 int sim_run(struct sim *s);
 int sim_run_until(struct sim *s, uint64_t until_ps);
 const char *sim_errmsg(const struct sim *s);
+const struct fe_experiment *sim_experiment(const struct sim *s);
 
 /* The topology graph an experiment describes (what sim_create builds on),
  * and the builder parameters it uses. */

@@ -143,6 +143,14 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 			     "\"size_bytes\": %llu, \"npus\": %u, \"chunks\": %u, ",
 			i ? "," : "", i, coll_op_names[r->cfg->op], coll_algo_names[r->cfg->algo],
 			(unsigned long long)r->cfg->size_bytes, r->npus, r->cfg->chunks);
+		fprintf(out, "\"dims\": ");
+		if (r->ndims) {
+			for (uint32_t d = 0; d < r->ndims; d++)
+				fprintf(out, "%s%u", d ? ", " : "[", r->dims[d]);
+			fprintf(out, "], ");
+		} else {
+			fprintf(out, "null, ");
+		}
 		json_time(out, "start", r->start_ps, 1);
 		json_time(out, "time", r->time_ps, 1);
 		fprintf(out, "\"analytical\": {");
@@ -275,9 +283,14 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 			"alpha_beta_us", "error", "busbw_GBps");
 		for (size_t i = 0; i < nc; i++) {
 			const struct fe_coll_result *r = fe_coll_result(cr[i]);
+			char algo[64];
+			snprintf(algo, sizeof(algo), "%s", coll_algo_names[r->cfg->algo]);
+			for (uint32_t d = 0; d < r->ndims; d++) {
+				size_t l = strlen(algo);
+				snprintf(algo + l, sizeof(algo) - l, "%s%u", d ? "x" : " ", r->dims[d]);
+			}
 			fprintf(out, "  %3zu %-14s %-16s %12llu %5u %6u ", i, coll_op_names[r->cfg->op],
-				coll_algo_names[r->cfg->algo], (unsigned long long)r->cfg->size_bytes,
-				r->npus, r->cfg->chunks);
+				algo, (unsigned long long)r->cfg->size_bytes, r->npus, r->cfg->chunks);
 			text_us(out, r->time_ps, 14);
 			fputc(' ', out);
 			text_us(out, r->astra_unaware_ps, 14);

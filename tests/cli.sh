@@ -227,6 +227,12 @@ workload:
     - {op: all-gather, size: 1MB, group: [0, 8]}"
 expect_error coll_group_switch 1 "^pktsim: [^ ]*cbad.yaml:4: workload.collectives\\[0\\]: group member 8 is not a host" run "$T/cbad.yaml"
 
+exp clist.yaml "topology: {kind: switch, hosts: 8}
+workload:
+  collectives:
+    - {op: all-reduce, size: 1MB, algorithm: [ring, direct]}"
+expect_error coll_algorithm_list_flat 1 "clist.yaml:4: workload.collectives\\[0\\]: 2 algorithms, one per dimension, need an all-reduce over every NPU of a multi-dim topology" run "$T/clist.yaml"
+
 # --- collectives: the example reports ASTRA-sim's 64,440 ns beside the packet time ---
 if "$PKTSIM" run "$SRCDIR/examples/collective-ring.yaml" --json >"$T/coll" 2>&1 &&
 	grep -q '"astra_unaware_ps": 64440000' "$T/coll" && grep -q '"op": "all-reduce"' "$T/coll" &&

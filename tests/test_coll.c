@@ -247,6 +247,65 @@ static void test_hd_unaware_by_hand(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "power-of-two"));
 }
 
+/* Hierarchical all-reduce: the composite DAG computes the right sums on
+ * every rank for 2-D and 3-D shapes, each dimension's algorithm, 1-3
+ * chunks; and moves 2 (n_d - 1)/n_d of what reaches each level, per level. */
+static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, uint32_t chunks)
+{
+	enum coll_algo algos[4] = { algo, algo, algo, algo };
+	struct coll_dag d;
+	uint64_t size = 1 << 20;
+	CU_ASSERT_EQUAL_FATAL(coll_build_hier(dims, algos, k, size, chunks, &d, err, sizeof(err)),
+			      0);
+	uint32_t n = d.n;
+	int64_t *v = calloc((size_t)n * chunks * n, sizeof(*v));
+	CU_ASSERT_EQUAL(run_on_data(&d, v), 0);
+	int ok = 1;
+	for (uint32_t r = 0; r < n; r++)
+		for (uint32_t c = 0; c < chunks; c++)
+			for (uint32_t b = 0; b < n; b++) {
+				int64_t sum = 0;
+				for (uint32_t q = 0; q < n; q++)
+					sum += 1000 * (int64_t)q + b + 100000 * (int64_t)c;
+				ok &= v[(r * chunks + c) * n + b] == sum;
+			}
+	CU_ASSERT_TRUE(ok);
+	if (!ok)
+		fprintf(stderr, "\n    wrong data: hierarchical %s, %u dims [%u, %u, ...], chunks %u",
+			coll_algo_names[algo], k, dims[0], dims[1], chunks);
+	/* Bytes, when every split is exact (1 MiB over powers of two): level
+	 * i holds size / (n_0 ... n_{i-1}) per rank and moves (n_i - 1)/n_i
+	 * of it from every rank, twice (down and up); the last level is a
+	 * whole all-reduce, also twice. */
+	if (!(n & (n - 1))) {
+		uint64_t total = 0, want = 0, per = size;
+		for (uint32_t i = 0; i < d.nmsgs; i++)
+			total += d.msgs[i].bytes;
+		for (uint32_t i = 0; i < k; i++) {
+			want += 2ull * n * per / dims[i] * (dims[i] - 1);
+			per /= dims[i];
+		}
+		CU_ASSERT_EQUAL(total, want);
+	}
+	free(v);
+	coll_dag_free(&d);
+}
+
+static void test_hier_all_reduce_computes_the_right_data(void)
+{
+	static const uint32_t shapes[][4] = { { 2, 2 }, { 2, 3 }, { 4, 2 }, { 3, 4, 2 }, { 4, 8 } };
+	static const uint32_t ks[] = { 2, 2, 2, 3, 2 };
+	for (size_t i = 0; i < 5; i++)
+		for (uint32_t chunks = 1; chunks <= 3; chunks++)
+			for (int a = 0; a < COLL_NALGOS; a++) {
+				int pow2 = 1;
+				for (uint32_t j = 0; j < ks[i]; j++)
+					pow2 &= !(shapes[i][j] & (shapes[i][j] - 1));
+				if (a != COLL_HALVING_DOUBLING || pow2)
+					check_hier(shapes[i], ks[i], (enum coll_algo)a, chunks);
+			}
+}
+
 static void test_bad_shapes_are_errors(void)
 {
 	struct coll_dag d;
@@ -263,6 +322,7 @@ static const struct unit_test coll_tests[] = {
 	{ "direct_unaware_by_hand", test_direct_unaware_by_hand },
 	{ "hd_ops_compute_the_right_data", test_hd_ops_compute_the_right_data },
 	{ "hd_unaware_by_hand", test_hd_unaware_by_hand },
+	{ "hier_all_reduce_computes_the_right_data", test_hier_all_reduce_computes_the_right_data },
 	{ "bad_shapes_are_errors", test_bad_shapes_are_errors },
 	{ NULL, NULL },
 };

@@ -117,6 +117,56 @@ static void test_hd_switch16_matches_astra(void)
 			"{op: all-reduce, size: 64MiB, algorithm: halving-doubling}");
 }
 
+/*
+ * [Ring 4, Switch 8], 50 GiB/s and 500 ns per link, 32 NPUs: the all-reduce
+ * of 64 MiB decomposes into a reduce-scatter on the rings (3 steps of 16 MiB:
+ * floor(500 + 312,500) + 10 = 313,010 ns each), an all-reduce on the
+ * switches of the 16 MiB each rank keeps (14 steps of 2 MiB through 2 hops:
+ * floor(1,000 + 39,062.5) + 10 = 40,072 ns each) and an all-gather on the
+ * rings: 2 x 939,030 + 561,008 + 10 = 2,439,078 ns.
+ */
+static const char *const ring4_switch8 =
+	"{kind: multi-dim, dims: [{kind: ring, npus: 4, rate: 50GiB/s, delay: 500ns}, "
+	"{kind: switch, npus: 8, rate: 50GiB/s, delay: 500ns}]}";
+
+static void test_ring4_switch8_hierarchical_matches_astra(void)
+{
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc, ring4_switch8,
+		"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}", "{op: all-reduce, size: 64MiB}");
+	CU_ASSERT_EQUAL(r->ndims, 2);
+	CU_ASSERT_EQUAL(r->astra_unaware_ps, 2439078000ull);
+	scen_close(&sc);
+	ratio_checks_of(ring4_switch8, "[ring 4, switch 8]",
+			"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}",
+			"{mtu: 4096B, ack_every: 64}", "{op: all-reduce, size: 64MiB}");
+}
+
+/*
+ * The same in 4 chunks. The model pipelines chunks across phases, one chunk
+ * at a time per phase (a flow shop): phases take 3 x (78,625 + 10) =
+ * 235,905, 14 x (10,765 + 10) = 150,850 and 235,905 ns, so chunk c leaves
+ * phase 0 at 235,905 (c + 1), and phase 2 of the last chunk ends at
+ * 1,330,375; + 10 = 1,330,385 ns. At packet level the reduce-scatter of a
+ * later chunk and the all-gather of an earlier one run on the same ring
+ * links in the same direction, which the model does not see: the
+ * difference is contention, a large one.
+ */
+static void test_ring4_switch8_chunks_share_ring_links(void)
+{
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc, ring4_switch8,
+		"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}",
+		"{op: all-reduce, size: 64MiB, chunks: 4}");
+	CU_ASSERT_EQUAL(r->astra_unaware_ps, 1330385000ull);
+	double contention = (double)r->time_ps - (double)r->idle_ps;
+	printf("\n    [ring 4, switch 8] x 4 chunks: packet %.3f us, model %.3f us, contention "
+	       "%.3f us", r->time_ps / 1e6, r->astra_unaware_ps / 1e6, contention / 1e6);
+	CU_ASSERT_TRUE(contention > 0.2 * (double)r->astra_unaware_ps);
+	CU_ASSERT_TRUE((double)r->idle_ps - (double)r->astra_unaware_ps < 0.001 * r->astra_unaware_ps);
+	scen_close(&sc);
+}
+
 static void test_switch16_acks_share_the_egress(void)
 {
 	struct scen a, b;
@@ -284,6 +334,8 @@ static const struct unit_test run_tests[] = {
 	{ "switch16_matches_astra_and_header_ratio", test_switch16_matches_astra_and_header_ratio },
 	{ "switch16_acks_share_the_egress", test_switch16_acks_share_the_egress },
 	{ "hd_switch16_matches_astra", test_hd_switch16_matches_astra },
+	{ "ring4_switch8_hierarchical_matches_astra", test_ring4_switch8_hierarchical_matches_astra },
+	{ "ring4_switch8_chunks_share_ring_links", test_ring4_switch8_chunks_share_ring_links },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "disjoint_collectives_run_side_by_side", test_disjoint_collectives_run_side_by_side },

@@ -438,6 +438,21 @@ static void test_astra_system_file_sets_collective_defaults(void)
 	tmpdir_remove(&d);
 }
 
+static void test_algorithm_list_is_one_per_dimension(void)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 4}\n"
+					"workload:\n  collectives:\n"
+					"    - {op: all-reduce, size: 1MiB, "
+					"algorithm: [ring, halving-doubling]}\n", &exp), 0);
+	CU_ASSERT_EQUAL(exp.colls[0].nalgo_dims, 2);
+	CU_ASSERT_EQUAL(exp.colls[0].algo, COLL_RING);
+	CU_ASSERT_EQUAL(exp.colls[0].algo_dims[1], COLL_HALVING_DOUBLING);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+}
+
 static void expect_system_error(const char *json, const char *needle)
 {
 	struct tmpdir d;
@@ -462,8 +477,8 @@ static void test_astra_system_file_errors_name_file_line_and_key(void)
 			    "exp.yaml:3: workload.collectives[0].system: ");
 	expect_system_error("{\n  \"endpoint-delay\": \"ten\"\n}\n",
 			    "s.json:2: endpoint-delay: \"ten\" is not a number");
-	expect_system_error("{\"all-reduce-implementation\": [\"ring\", \"ring\"]}",
-			    "2 per-dimension all-reduce algorithms need the hierarchical");
+	expect_system_error("{\"all-reduce-implementation\": [\"ring\", \"ring\", \"ring\", \"ring\", "
+			    "\"ring\", \"ring\", \"ring\", \"ring\", \"ring\"]}", "at most 8 dimensions");
 	expect_system_error("{\"all-reduce-implementation\": [\"doubleBinaryTree\"]}",
 			    "\"doubleBinaryTree\" is not available yet");
 	expect_system_error("{\"preferred-dataset-splits\": 2.5}", "2.5 is not a whole number");
@@ -950,6 +965,7 @@ static const struct unit_test load_tests[] = {
 	{ "test_empty_sections_are_allowed", test_empty_sections_are_allowed },
 	{ "test_ns3_paths_resolve_against_experiment_dir",
 	  test_ns3_paths_resolve_against_experiment_dir },
+	{ "algorithm_list_is_one_per_dimension", test_algorithm_list_is_one_per_dimension },
 	{ "astra_system_file_sets_collective_defaults",
 	  test_astra_system_file_sets_collective_defaults },
 	{ "astra_system_file_errors_name_file_line_and_key",

@@ -1,0 +1,257 @@
+/*
+ * collectives/hier.c - hierarchical all-reduce on a multi-dimensional
+ * fabric, ASTRA-sim style: reduce-scatter up the dimensions, all-reduce on
+ * the last, all-gather back down.
+ *
+ * Every phase reuses a flat DAG: for dimension d < k-1 the flat all-reduce
+ * of that dimension's group is built and split, its reducing messages
+ * forming the reduce-scatter phase and the others the all-gather phase; the
+ * last dimension runs the whole flat all-reduce. Blocks are mixed-radix
+ * digits: after reduce-scatter along dimension 0 a rank owns the blocks
+ * whose digit 0 is its own (the flat algorithm decides which), so along
+ * dimension 1 it splits only those, and so on.
+ *
+ * Order: every message of a phase at a rank waits for all of that rank's
+ * receives in the phases before (its data is what they brought), and a
+ * phase's first messages of chunk c+1 wait for the rank's receives in the
+ * same phase of chunk c: one chunk at a time per phase, so chunks pipeline
+ * across phases as in a flow shop.
+ */
+#include "collectives/coll.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vec {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int push(struct vec *a, uint32_t x)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 16;
+		uint32_t *nv = realloc(a->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		a->v = nv;
+		a->cap = cap;
+	}
+	a->v[a->n++] = x;
+	return 0;
+}
+
+struct builder {
+	struct coll_dag *d;
+	size_t mcap;
+	struct vec deps;
+};
+
+static struct coll_msg *new_msg(struct builder *b)
+{
+	struct coll_dag *d = b->d;
+	if (d->nmsgs == b->mcap) {
+		size_t cap = b->mcap ? 2 * b->mcap : 256;
+		struct coll_msg *nm = realloc(d->msgs, cap * sizeof(*nm));
+		if (!nm)
+			return NULL;
+		d->msgs = nm;
+		b->mcap = cap;
+	}
+	struct coll_msg *m = &d->msgs[d->nmsgs++];
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+/* Which block a rank of a flat all-reduce holds reduced after its
+ * reduce-scatter half: the block of its last reducing receive. */
+static int owners(uint32_t n, enum coll_algo algo, uint32_t *own, char *err, size_t errlen)
+{
+	struct coll_dag f;
+	if (coll_build(COLL_ALL_REDUCE, algo, n, n, 1, &f, err, errlen))
+		return -1;
+	for (uint32_t i = 0; i < f.nmsgs; i++)
+		if (f.msgs[i].reduce)
+			own[f.msgs[i].dst] = f.msgs[i].block;
+	coll_dag_free(&f);
+	return 0;
+}
+
+int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t k, uint64_t size,
+		    uint32_t chunks, struct coll_dag *d, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	uint32_t n = 1;
+	for (uint32_t i = 0; i < k; i++) {
+		if (dims[i] < 2) {
+			snprintf(err, errlen, "dimension %u has %u NPUs; a collective needs 2 or "
+				 "more per dimension", i, dims[i]);
+			return -1;
+		}
+		n *= dims[i];
+	}
+	if (k < 2 || chunks < 1 || size < (uint64_t)n * chunks) {
+		snprintf(err, errlen, "size %llu B is too small for %u chunks over %u ranks",
+			 (unsigned long long)size, chunks, n);
+		return -1;
+	}
+	uint32_t nph = 2 * k - 1;
+	uint32_t *own[8] = { 0 }, stride[8];
+	struct vec *recv = calloc((size_t)2 * nph * n, sizeof(*recv)); /* [2][phase][rank] */
+	/* Per rank: prefix (pre_mod, pre_val) and piece size at each level. */
+	uint32_t *pre_val = calloc((size_t)(k + 1) * n, sizeof(*pre_val));
+	uint64_t *piece = calloc((size_t)(k + 1) * n, sizeof(*piece));
+	uint32_t *gid = malloc(n * sizeof(*gid)), *map = NULL;
+	struct builder b = { .d = d };
+	int rc = -1;
+	if (k > 8) {
+		snprintf(err, errlen, "at most 8 dimensions");
+		goto out;
+	}
+	if (!recv || !pre_val || !piece || !gid)
+		goto nomem;
+	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
+		stride[i] = s;
+		if (algos[i] == COLL_HALVING_DOUBLING && (dims[i] & (dims[i] - 1))) {
+			snprintf(err, errlen, "dimension %u: halving-doubling needs a power-of-two "
+				 "number of NPUs (got %u)", i, dims[i]);
+			goto out;
+		}
+		if (!(own[i] = calloc(dims[i], sizeof(*own[i]))))
+			goto nomem;
+		if (owners(dims[i], algos[i], own[i], err, errlen))
+			goto out;
+	}
+	d->op = COLL_ALL_REDUCE;
+	d->algo = algos[0];
+	d->n = n;
+	d->chunks = chunks;
+	d->size_bytes = size;
+	d->ndims = k;
+	for (uint32_t c = 0; c < chunks; c++) {
+		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
+		struct vec *prev = recv + (size_t)((c + 1) % 2) * nph * n;
+		for (size_t i = 0; i < (size_t)nph * n; i++)
+			cur[i].n = 0;
+		uint64_t csize = coll_part(size, chunks, c);
+		for (uint32_t r = 0; r < n; r++) {
+			pre_val[r] = 0;
+			piece[r] = csize;
+		}
+		for (uint32_t ph = 0; ph < nph; ph++) {
+			/* Dimension and half: 0 reduce-scatter, 1 all-gather, 2 whole. */
+			uint32_t dim = ph < k - 1 ? ph : ph == k - 1 ? k - 1 : 2 * k - 2 - ph;
+			int half = ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
+			uint32_t nd = dims[dim];
+			uint32_t mod = 1;
+			for (uint32_t i = 0; i < dim; i++)
+				mod *= dims[i];
+			/* Every group of this dimension: the ranks whose coordinate
+			 * dim is 0 lead one each. */
+			for (uint32_t lead = 0; lead < n; lead++) {
+				if ((lead / stride[dim]) % nd)
+					continue;
+				for (uint32_t j = 0; j < nd; j++)
+					gid[j] = lead + j * stride[dim];
+				struct coll_dag f;
+				uint32_t L = dim;
+				/* size >= n x chunks keeps every piece >= its group. */
+				if (coll_build(COLL_ALL_REDUCE, algos[dim], nd, piece[L * n + gid[0]], 1,
+					       &f, err, errlen))
+					goto out;
+				free(map);
+				if (!(map = malloc(f.nmsgs * sizeof(*map)))) {
+					coll_dag_free(&f);
+					goto nomem;
+				}
+				for (uint32_t i = 0; i < f.nmsgs; i++) {
+					const struct coll_msg *fm = &f.msgs[i];
+					map[i] = UINT32_MAX;
+					if ((half == 0 && !fm->reduce) || (half == 1 && fm->reduce))
+						continue;
+					uint32_t src = gid[fm->src], id = d->nmsgs;
+					struct coll_msg *m = new_msg(&b);
+					if (!m) {
+						coll_dag_free(&f);
+						goto nomem;
+					}
+					map[i] = id;
+					m->src = src;
+					m->dst = gid[fm->dst];
+					m->bytes = fm->bytes;
+					m->chunk = c;
+					m->step = ph;
+					m->block = fm->block;
+					m->bmask = fm->bmask;
+					m->reduce = fm->reduce;
+					m->pre_mod = mod;
+					m->pre_val = pre_val[L * n + src];
+					m->radix = nd;
+					m->dep_off = (uint32_t)b.deps.n;
+					uint32_t intra = 0;
+					for (uint32_t q = 0; q < fm->ndeps; q++) {
+						uint32_t dq = f.deps[fm->dep_off + q];
+						if (map[dq] != UINT32_MAX) {
+							if (push(&b.deps, map[dq]))
+								goto nomem_f;
+							intra++;
+						}
+					}
+					/* The data it carries came in the phases before:
+					 * all of them, as the last alone does not imply the
+					 * others at this rank (like halving-doubling). */
+					for (uint32_t pp = 0; pp < ph; pp++)
+						for (size_t q = 0; q < cur[pp * n + src].n; q++)
+							if (push(&b.deps, cur[pp * n + src].v[q]))
+								goto nomem_f;
+					/* One chunk at a time per phase. */
+					if (!intra && c > 0)
+						for (size_t q = 0; q < prev[ph * n + src].n; q++)
+							if (push(&b.deps, prev[ph * n + src].v[q]))
+								goto nomem_f;
+					m->ndeps = (uint32_t)b.deps.n - m->dep_off;
+					if (push(&cur[ph * n + m->dst], id))
+						goto nomem_f;
+					continue;
+nomem_f:
+					coll_dag_free(&f);
+					goto nomem;
+				}
+				coll_dag_free(&f);
+				/* After reduce-scatter along dim, each rank keeps its own
+				 * digit: the next level's prefix and piece. */
+				if (half == 0)
+					for (uint32_t j = 0; j < nd; j++) {
+						uint32_t r = gid[j], o = own[dim][j];
+						pre_val[(L + 1) * n + r] = pre_val[L * n + r] + o * mod;
+						piece[(L + 1) * n + r] = coll_part(piece[L * n + r], nd, o);
+					}
+			}
+		}
+	}
+	d->deps = b.deps.v;
+	d->ndeps = (uint32_t)b.deps.n;
+	b.deps.v = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "out of memory building the collective");
+out:
+	if (rc) {
+		free(d->msgs);
+		memset(d, 0, sizeof(*d));
+	}
+	free(b.deps.v);
+	if (recv)
+		for (size_t i = 0; i < (size_t)2 * nph * n; i++)
+			free(recv[i].v);
+	free(recv);
+	free(pre_val);
+	free(piece);
+	free(gid);
+	free(map);
+	for (uint32_t i = 0; i < 8; i++)
+		free(own[i]);
+	return rc;
+}
