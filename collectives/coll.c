@@ -66,6 +66,26 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 	return rc;
 }
 
+void coll_pipeline(struct coll_dag *d)
+{
+	/* Reverse the ring by renaming rank r and block b to (n - x) mod n: the
+	 * same DAG with other names, so it stays correct; reduce-scatter keeps
+	 * its direction, as its result is tied to the names. */
+	int flip = d->algo == COLL_RING && d->ndims < 2 && d->op != COLL_REDUCE_SCATTER;
+	for (uint32_t i = 0; i < d->nmsgs; i++) {
+		struct coll_msg *m = &d->msgs[i];
+		if (m->chunk_start) {
+			m->chunk_start = 0;
+			m->ndeps = 0;
+		}
+		if (flip && (m->chunk & 1)) {
+			m->src = (d->n - m->src) % d->n;
+			m->dst = (d->n - m->dst) % d->n;
+			m->block = (d->n - m->block) % d->n;
+		}
+	}
+}
+
 void coll_dag_free(struct coll_dag *d)
 {
 	if (!d)

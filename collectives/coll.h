@@ -78,6 +78,12 @@ static inline int coll_msg_has(const struct coll_msg *m, uint32_t b)
 	return m->bmask ? (b & m->bmask) == m->block : b == m->block;
 }
 
+/* The pipelined discipline (NCCL-like): chunks no longer wait for each
+ * other, and a ring all-reduce or all-gather sends its odd chunks the other
+ * way round (rank r to r-1), so both directions of a bidirectional ring
+ * carry data. */
+void coll_pipeline(struct coll_dag *d);
+
 /* Hierarchical all-reduce over ndims dimensions of sizes dims[] (rank =
  * c0 + dims[0] c1 + ..., as multi-dim NPU ids): reduce-scatter along
  * dimension 0, 1, ..., k-2, all-reduce along k-1, all-gather back along

@@ -283,6 +283,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		fe_coll_free(r);
 		return -1;
 	}
+	if (cfg->pipelined)
+		coll_pipeline(&r->dag);
 	r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
 	r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
 	uint32_t M = r->dag.nmsgs;

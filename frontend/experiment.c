@@ -1129,8 +1129,11 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		snprintf(key, sizeof(key), "%s.discipline", path);
 		if (!(s = scalar(c, v, key)))
 			return -1;
-		if (strcmp(s, "astra"))
-			return fail(c, v, key, "\"%.40s\" is not available yet (available: astra)", s);
+		if (!strcmp(s, "pipelined"))
+			co->pipelined = 1;
+		else if (strcmp(s, "astra"))
+			return fail(c, v, key, "\"%.40s\" is not available (available: astra, "
+				    "pipelined)", s);
 	}
 	if ((v = map_get(c, n, "group", NULL))) {
 		yaml_node_item_t *items = NULL;

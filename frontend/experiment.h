@@ -43,6 +43,7 @@ struct fe_coll {
 	uint32_t nalgo_dims;      /* 0: algo for every dimension */
 	uint64_t size_bytes;      /* all-gather: per-rank input */
 	uint32_t chunks;          /* default 1 */
+	int pipelined;            /* discipline: pipelined (default astra) */
 	uint64_t start_ps;
 	uint32_t *group;          /* participating hosts, rank order; NULL: all hosts */
 	uint32_t ngroup;

@@ -81,11 +81,15 @@ static int run_on_data(const struct coll_dag *d, int64_t *out /* [n][chunks][n] 
 	return done == M ? 0 : -1;
 }
 
+static int pipelined;                     /* check_op applies coll_pipeline */
+
 static void check_op(enum coll_algo algo, enum coll_op op, uint32_t n, uint32_t chunks)
 {
 	struct coll_dag d;
 	uint64_t size = 1000003;                 /* not a multiple of anything */
 	CU_ASSERT_EQUAL_FATAL(coll_build(op, algo, n, size, chunks, &d, err, sizeof(err)), 0);
+	if (pipelined)
+		coll_pipeline(&d);
 	int64_t *v = calloc((size_t)n * chunks * n, sizeof(*v));
 	CU_ASSERT_EQUAL(run_on_data(&d, v), 0);   /* every message runs: no cycle */
 	int ok = 1;
@@ -148,6 +152,27 @@ static void test_direct_ops_compute_the_right_data(void)
 static void test_hd_ops_compute_the_right_data(void)
 {
 	check_all(COLL_HALVING_DOUBLING);
+}
+
+/* Pipelined: chunks independent, odd ring chunks the other way round. */
+static void test_pipelined_ops_compute_the_right_data(void)
+{
+	pipelined = 1;
+	check_all(COLL_RING);
+	check_all(COLL_DIRECT);
+	check_all(COLL_HALVING_DOUBLING);
+	pipelined = 0;
+	/* Odd chunks of a ring all-reduce run from rank r to r-1. */
+	struct coll_dag d;
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_RING, 8, 1 << 20, 2, &d, err,
+					 sizeof(err)), 0);
+	coll_pipeline(&d);
+	for (uint32_t i = 0; i < d.nmsgs; i++) {
+		const struct coll_msg *m = &d.msgs[i];
+		CU_ASSERT_EQUAL(m->dst, (m->src + (m->chunk ? 7 : 1)) % 8);
+		CU_ASSERT_FALSE(m->chunk_start);
+	}
+	coll_dag_free(&d);
 }
 
 /* ASTRA-sim's congestion-unaware model: floor(hops x latency + bytes / B)
@@ -322,6 +347,7 @@ static const struct unit_test coll_tests[] = {
 	{ "direct_unaware_by_hand", test_direct_unaware_by_hand },
 	{ "hd_ops_compute_the_right_data", test_hd_ops_compute_the_right_data },
 	{ "hd_unaware_by_hand", test_hd_unaware_by_hand },
+	{ "pipelined_ops_compute_the_right_data", test_pipelined_ops_compute_the_right_data },
 	{ "hier_all_reduce_computes_the_right_data", test_hier_all_reduce_computes_the_right_data },
 	{ "bad_shapes_are_errors", test_bad_shapes_are_errors },
 	{ NULL, NULL },

@@ -449,6 +449,7 @@ static void test_algorithm_list_is_one_per_dimension(void)
 	CU_ASSERT_EQUAL(exp.colls[0].nalgo_dims, 2);
 	CU_ASSERT_EQUAL(exp.colls[0].algo, COLL_RING);
 	CU_ASSERT_EQUAL(exp.colls[0].algo_dims[1], COLL_HALVING_DOUBLING);
+	CU_ASSERT_FALSE(exp.colls[0].pipelined);
 	fe_experiment_free(&exp);
 	tmpdir_remove(&d);
 }
@@ -786,6 +787,10 @@ static void test_workload_must_give_flows(void)
 	expect_error(text, 3, "workload.collectives[0]: missing size (like size: 64MiB)");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: broadcast, size: 1MB}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0].op: \"broadcast\" is not available");
+	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
+		 "discipline: nccl}]\n", topo);
+	expect_error(text, 3, "workload.collectives[0].discipline: \"nccl\" is not available "
+		     "(available: astra, pipelined)");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-to-all, size: 1MB, "
 		 "algorithm: ring}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0].algorithm: all-to-all runs with algorithm "
