@@ -133,3 +133,132 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 	free(recv);
 	return end;
 }
+
+/* ---- the congestion-aware model: a small discrete-event run of the DAG ---- */
+
+struct aw_ev {
+	uint64_t t;
+	uint32_t seq, msg;
+	uint16_t hop;
+};
+
+struct aw_heap {
+	struct aw_ev *e;
+	size_t n, cap;
+};
+
+static int aw_less(const struct aw_ev *a, const struct aw_ev *b)
+{
+	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static int aw_push(struct aw_heap *h, struct aw_ev ev)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 256;
+		struct aw_ev *ne = realloc(h->e, cap * sizeof(*ne));
+		if (!ne)
+			return -1;
+		h->e = ne;
+		h->cap = cap;
+	}
+	size_t i = h->n++;
+	while (i && aw_less(&ev, &h->e[(i - 1) / 2])) {
+		h->e[i] = h->e[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->e[i] = ev;
+	return 0;
+}
+
+static struct aw_ev aw_pop(struct aw_heap *h)
+{
+	struct aw_ev top = h->e[0], last = h->e[--h->n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && aw_less(&h->e[c + 1], &h->e[c]))
+			c++;
+		if (!aw_less(&h->e[c], &last))
+			break;
+		h->e[i] = h->e[c];
+		i = c;
+	}
+	if (h->n)
+		h->e[i] = last;
+	return top;
+}
+
+#define AW_MAX_HOPS 64
+
+uint64_t coll_eval_aware(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_path path,
+			 void *ctx, uint32_t nlinks)
+{
+	uint32_t M = d->nmsgs;
+	uint64_t *ready = calloc(M, sizeof(*ready)), *link_free = calloc(nlinks ? nlinks : 1,
+									  sizeof(*link_free));
+	uint32_t *left = calloc(M, sizeof(*left)), *coff = calloc((size_t)M + 1, sizeof(*coff));
+	uint32_t *child = calloc(d->ndeps + 1, sizeof(*child)), *fill = calloc(M, sizeof(*fill));
+	struct aw_heap h = { 0 };
+	uint64_t end = 0, done = 0;
+	uint32_t seq = 0, links[AW_MAX_HOPS];
+	uint64_t hop_ps[AW_MAX_HOPS];
+	if (!ready || !link_free || !left || !coff || !child || !fill)
+		goto out;
+	for (uint32_t i = 0; i < M; i++)
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++)
+			coff[d->deps[d->msgs[i].dep_off + k] + 1]++;
+	for (uint32_t i = 0; i < M; i++)
+		coff[i + 1] += coff[i];
+	for (uint32_t i = 0; i < M; i++) {
+		left[i] = d->msgs[i].ndeps;
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++) {
+			uint32_t p = d->deps[d->msgs[i].dep_off + k];
+			child[coff[p] + fill[p]++] = i;
+		}
+		if (!left[i] && aw_push(&h, (struct aw_ev){ sys->endpoint_delay_ps, seq++, i, 0 }))
+			goto out;
+	}
+	while (h.n) {
+		struct aw_ev ev = aw_pop(&h);
+		const struct coll_msg *m = &d->msgs[ev.msg];
+		int nh = path(ctx, m, links, hop_ps, AW_MAX_HOPS);
+		if (nh <= 0 || links[ev.hop] >= nlinks)
+			goto out;
+		/* Arrivals are handled in time order, so serving each at the
+		 * link's free time is first come, first served. */
+		uint64_t start = ev.t > link_free[links[ev.hop]] ? ev.t : link_free[links[ev.hop]];
+		uint64_t fin = start + hop_ps[ev.hop];
+		link_free[links[ev.hop]] = fin;
+		if (ev.hop + 1 < nh) {
+			if (aw_push(&h, (struct aw_ev){ fin, seq++, ev.msg, (uint16_t)(ev.hop + 1) }))
+				goto out;
+			continue;
+		}
+		/* Received: the receiver reduces, then its dependants may go. */
+		uint64_t red = m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
+		if (fin + red + sys->endpoint_delay_ps > end)
+			end = fin + red + sys->endpoint_delay_ps;
+		done++;
+		for (uint32_t k = coff[ev.msg]; k < coff[ev.msg + 1]; k++) {
+			uint32_t c = child[k];
+			uint64_t t = fin + red + (d->msgs[c].chunk_start ? sys->endpoint_delay_ps : 0);
+			if (t > ready[c])
+				ready[c] = t;
+			if (!--left[c] &&
+			    aw_push(&h, (struct aw_ev){ ready[c] + sys->endpoint_delay_ps, seq++, c, 0 }))
+				goto out;
+		}
+	}
+out:
+	free(h.e);
+	free(ready);
+	free(link_free);
+	free(left);
+	free(coff);
+	free(child);
+	free(fill);
+	return done == M ? end : 0;
+}

@@ -115,4 +115,18 @@ uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes);
 uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
 		   void *ctx);
 
+/* A message's route for the congestion-aware model: the ids (< nlinks) of
+ * the links it crosses in order and each hop's time (ps); returns the hop
+ * count (<= max), or -1. */
+typedef int (*coll_msg_path)(void *ctx, const struct coll_msg *m, uint32_t *links,
+			     uint64_t *hop_ps, int max);
+
+/* ASTRA-sim's congestion-aware model: every message crosses its links
+ * store-and-forward as a whole, each link serving one message at a time in
+ * arrival order (ties by message id) for the hop's time; dependencies,
+ * endpoint delays and reductions as coll_eval. Returns the collective's
+ * time (ps), or 0 on a bad path or out of memory. */
+uint64_t coll_eval_aware(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_path path,
+			 void *ctx, uint32_t nlinks);
+
 #endif

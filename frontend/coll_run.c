@@ -145,6 +145,26 @@ static uint64_t wire_cost(void *ctx, const struct coll_msg *m)
 	return model_cost(ctx, m, 1);
 }
 
+/* ASTRA-sim's congestion-aware model: the message's route as directed links
+ * (egress ports), each hop floor(latency + bytes / rate) ns. */
+static int aware_path(void *ctx, const struct coll_msg *m, uint32_t *links, uint64_t *hop_ps,
+		      int max)
+{
+	struct fe_coll_run *r = ctx;
+	const struct net *net = sim_net(r->sim);
+	struct net_port *path[256];
+	int h = net_path(net, r->host[m->src], r->host[m->dst], 0, path, 256);
+	if (h <= 0 || h > max)
+		return -1;
+	for (int i = 0; i < h; i++) {
+		links[i] = (uint32_t)(path[i] - net->ports);
+		double ns = (double)path[i]->delay_ps / 1000.0 +
+			    (double)m->bytes * 8e9 / (double)path[i]->rate_bps;
+		hop_ps[i] = (uint64_t)floor(ns) * 1000;
+	}
+	return h;
+}
+
 /* The exact packet-level delivery time of the message alone on the idle
  * fabric: store-and-forward pipeline of its MTU packets, headers included. */
 static uint64_t idle_cost(void *ctx, const struct coll_msg *m)
@@ -318,6 +338,11 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 	r->res.astra_unaware_ps = coll_eval(&r->dag, &r->sys, unaware_cost, r);
 	r->res.wire_model_ps = coll_eval(&r->dag, &r->sys, wire_cost, r);
 	r->res.idle_ps = coll_eval(&r->dag, &r->sys, idle_cost, r);
+	/* ASTRA-sim defines its congestion-aware backend for 1-D fabrics. */
+	const char *kind = e->topo_kind;
+	if (!strcmp(kind, "ring") || !strcmp(kind, "switch") || !strcmp(kind, "fully-connected") ||
+	    (!strcmp(kind, "multi-dim") && e->topo.nmd == 1))
+		r->res.astra_aware_ps = coll_eval_aware(&r->dag, &r->sys, aware_path, r, net->nports);
 	r->res.alpha_beta_ps = alpha_beta(r);
 	if (sim_schedule(s, cfg->start_ps - sim_now(s), start, r)) {
 		snprintf(err, errlen, "%s", sim_errmsg(s));

@@ -25,6 +25,7 @@ struct fe_coll_result {
 	 * time alone on the idle fabric. packet - unaware = (wire - unaware)
 	 * headers + (idle - wire) packetization + (packet - idle) contention. */
 	uint64_t wire_model_ps;
+	uint64_t astra_aware_ps;     /* ASTRA-sim's congestion-aware model; 0: n/a */
 	uint64_t idle_ps;
 };
 

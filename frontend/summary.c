@@ -156,6 +156,10 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		fprintf(out, "\"analytical\": {");
 		json_time(out, "alpha_beta", r->alpha_beta_ps, 1);
 		json_time(out, "astra_unaware", r->astra_unaware_ps, 1);
+		if (r->astra_aware_ps)
+			json_time(out, "astra_aware", r->astra_aware_ps, 1);
+		else
+			fprintf(out, "\"astra_aware_ns\": null, \"astra_aware_ps\": null, ");
 		json_time(out, "idle_fabric", r->idle_ps, 0);
 		fprintf(out, "}, ");
 		if (r->time_ps != NET_TIME_NEVER) {
@@ -313,6 +317,10 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 			const struct fe_coll_result *r = fe_coll_result(cr[i]);
 			if (r->time_ps == NET_TIME_NEVER)
 				continue;
+			if (r->astra_aware_ps)
+				fprintf(out, "  %3zu ASTRA-sim congestion-aware model: %.3f us (time %+.2f%%)\n",
+					i, r->astra_aware_ps / 1e6,
+					100.0 * ((double)r->time_ps / (double)r->astra_aware_ps - 1));
 			fprintf(out, "  %3zu time - astra = headers %+.3f us + packetization %+.3f us + "
 				"contention %+.3f us\n", i,
 				((double)r->wire_model_ps - (double)r->astra_unaware_ps) / 1e6,

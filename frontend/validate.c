@@ -25,7 +25,7 @@ struct point {
 	uint32_t algo;
 	size_t id;
 	uint32_t op, npus;
-	uint64_t time_ps, unaware_ps, ab_ps, idle_ps, wire_ps;
+	uint64_t time_ps, unaware_ps, ab_ps, idle_ps, wire_ps, aware_ps;
 };
 
 static int parse_sizes(const char *s, uint64_t *lo, uint64_t *hi, char *err, size_t errlen)
@@ -87,19 +87,23 @@ static void write_csv(FILE *f, const struct point *pts, size_t n)
 {
 	fputs("size_bytes,algorithm,id,op,npus,time_ns,astra_unaware_ns,alpha_beta_ns,"
 	      "idle_fabric_ns,error_vs_astra_unaware,headers_ns,packetization_ns,contention_ns,"
-	      "busbw_GBps\n", f);
+	      "busbw_GBps,astra_aware_ns\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct point *p = &pts[i];
 		double nn = p->npus, S = (double)p->size * (p->op == COLL_ALL_GATHER ? nn : 1);
 		double alg = S / ((double)p->time_ps / 1e12) / 1e9;
 		double bus = alg * (p->op == COLL_ALL_REDUCE ? 2 * (nn - 1) / nn : (nn - 1) / nn);
-		fprintf(f, "%llu,%s,%zu,%s,%u,%.3f,%.3f,%.3f,%.3f,%.6f,%.3f,%.3f,%.3f,%.3f\n",
+		fprintf(f, "%llu,%s,%zu,%s,%u,%.3f,%.3f,%.3f,%.3f,%.6f,%.3f,%.3f,%.3f,%.3f,",
 			(unsigned long long)p->size, coll_algo_names[p->algo], p->id,
 			coll_op_names[p->op], p->npus, (double)p->time_ps / 1e3,
 			(double)p->unaware_ps / 1e3, (double)p->ab_ps / 1e3, (double)p->idle_ps / 1e3,
 			err_of(p), ((double)p->wire_ps - (double)p->unaware_ps) / 1e3,
 			((double)p->idle_ps - (double)p->wire_ps) / 1e3,
 			((double)p->time_ps - (double)p->idle_ps) / 1e3, bus);
+		if (p->aware_ps)
+			fprintf(f, "%.3f\n", (double)p->aware_ps / 1e3);
+		else
+			fputc('\n', f);
 	}
 }
 
@@ -283,7 +287,8 @@ int fe_validate(const char *path, const char *sizes, unsigned factor, const char
 					.size = size, .algo = r->cfg->algo, .id = i, .op = r->cfg->op,
 					.npus = r->npus, .time_ps = r->time_ps,
 					.unaware_ps = r->astra_unaware_ps, .ab_ps = r->alpha_beta_ps,
-					.idle_ps = r->idle_ps, .wire_ps = r->wire_model_ps };
+					.idle_ps = r->idle_ps, .wire_ps = r->wire_model_ps,
+					.aware_ps = r->astra_aware_ps };
 				if (log)
 					fprintf(log, "%12llu B %-16s #%zu  packet %14.3f us  astra "
 						"%14.3f us  %+8.2f%%\n", (unsigned long long)size,

@@ -331,6 +331,58 @@ static void test_hier_all_reduce_computes_the_right_data(void)
 			}
 }
 
+/* Congestion-aware paths: through a switch, a message crosses its sender's
+ * uplink (link src) and its receiver's downlink (link n + dst); on a ring,
+ * the sender's link to its successor (link src). Each hop floor(500 +
+ * bytes / B) ns, B = 50 GB/s in ASTRA-sim's GB. */
+struct aware_ctx {
+	uint32_t n;
+	int ring;
+};
+
+static int aware_path(void *ctx, const struct coll_msg *m, uint32_t *links, uint64_t *hop_ps,
+		      int max)
+{
+	const struct aware_ctx *a = ctx;
+	double B = 50 * 1073741824.0 / 1e9;
+	uint64_t hop = (uint64_t)(500 + (double)m->bytes / B) * 1000;
+	if (max < 2)
+		return -1;
+	links[0] = m->src;
+	hop_ps[0] = hop;
+	if (a->ring)
+		return 1;
+	links[1] = a->n + m->dst;
+	hop_ps[1] = hop;
+	return 2;
+}
+
+/*
+ * Direct all-reduce of 64 KiB over 4 ranks on a switch: 16 KiB messages take
+ * floor(500 + 305.2) = 805 ns per hop. Each rank's three reduce-scatter
+ * messages leave at 10 ns and queue on its uplink (done at 815, 1,620,
+ * 2,425); each downlink gets one at each of those times and passes them on
+ * by 1,620, 2,425, 3,230. The all-gather leaves at 3,240 and repeats the
+ * pattern 3,230 ns later: last arrival 6,460, the end 6,470 ns. The
+ * congestion-unaware model says 2 x (10 + 1,305) + 10 = 2,640 ns (one message
+ * time per phase). On a ring, neighbours only: aware = unaware = 64,440 ns.
+ */
+static void test_aware_model_by_hand(void)
+{
+	struct coll_dag d;
+	struct coll_sys sys = { .endpoint_delay_ps = 10000 };
+	struct aware_ctx sw = { 4, 0 }, ring = { 8, 1 };
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DIRECT, 4, 65536, 1, &d, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(coll_eval_aware(&d, &sys, aware_path, &sw, 8), 6470000ull);
+	coll_dag_free(&d);
+	sys.local_mem_bw_Bps = 1600000000000ull;
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_RING, 8, 1 << 20, 4, &d, err,
+					 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(coll_eval_aware(&d, &sys, aware_path, &ring, 8), 64440000ull);
+	coll_dag_free(&d);
+}
+
 static void test_bad_shapes_are_errors(void)
 {
 	struct coll_dag d;
@@ -349,6 +401,7 @@ static const struct unit_test coll_tests[] = {
 	{ "hd_unaware_by_hand", test_hd_unaware_by_hand },
 	{ "pipelined_ops_compute_the_right_data", test_pipelined_ops_compute_the_right_data },
 	{ "hier_all_reduce_computes_the_right_data", test_hier_all_reduce_computes_the_right_data },
+	{ "aware_model_by_hand", test_aware_model_by_hand },
 	{ "bad_shapes_are_errors", test_bad_shapes_are_errors },
 	{ NULL, NULL },
 };

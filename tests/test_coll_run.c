@@ -49,6 +49,8 @@ static void test_astra_example_on_a_ring(void)
 		"{op: all-reduce, size: 1MiB, chunks: 4, endpoint_delay: 10ns, local_mem_bw: 1600GB/s}");
 	CU_ASSERT_EQUAL(r->astra_unaware_ps, 64440000ull);
 	CU_ASSERT_DOUBLE_EQUAL((double)r->time_ps / (double)r->astra_unaware_ps, 1.0, 0.001);
+	/* Neighbours only, one hop each: nothing to queue for. */
+	CU_ASSERT_EQUAL(r->astra_aware_ps, 64440000ull);
 	/* The whole difference is packetization: a 32 KiB message is 8 packets
 	 * of 4096 B at 76,294 ps (76.2939 ns rounded to the ps) plus 500 ns,
 	 * 1,110.352 ns where the model floors 1,110.35 to 1,110: 352 ps on each
@@ -212,6 +214,13 @@ static void test_direct_on_a_switch_is_far_from_the_model(void)
 		/* Model by hand: a 1 MiB block costs floor(2 x 500 + 19,531.25) =
 		 * 20,531 ns; two phases plus three 10 ns endpoint delays. */
 		CU_ASSERT_EQUAL(r->astra_unaware_ps, 41092000ull);
+		/* The congestion-aware model queues the 15 messages on each uplink
+		 * and downlink, whole messages store-and-forward: 20,031 ns a hop;
+		 * each phase ends 16 hop times after it starts (15 on the uplink,
+		 * one more on the last downlink): 10 + 16 x 20,031 = 320,506, the
+		 * all-gather from 320,516 to 641,012, the end 641,022 ns. Closer,
+		 * and now above the packet level, which pipelines packets. */
+		CU_ASSERT_EQUAL(r->astra_aware_ps, 641022000ull);
 		CU_ASSERT_TRUE(t / model > 14);
 		/* And the report blames contention for almost all of it. */
 		CU_ASSERT_TRUE((t - (double)r->idle_ps) > 0.99 * (t - model));
