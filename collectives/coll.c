@@ -10,7 +10,8 @@
 
 const char *const coll_op_names[COLL_NOPS] = { "all-reduce", "all-gather", "reduce-scatter",
 						  "all-to-all" };
-const char *const coll_algo_names[COLL_NALGOS] = { "ring", "direct", "halving-doubling" };
+const char *const coll_algo_names[COLL_NALGOS] = { "ring", "direct", "halving-doubling",
+						     "double-binary-tree" };
 
 /* Sizes a chunk's blocks: the last takes the rest. */
 uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i)
@@ -25,7 +26,7 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 	memset(d, 0, sizeof(*d));
 	if ((unsigned)algo >= COLL_NALGOS) {
 		snprintf(err, errlen, "algorithm %u is not available (ring, direct, "
-			 "halving-doubling)", algo);
+			 "halving-doubling, double-binary-tree)", algo);
 		return -1;
 	}
 	if (n < 2 || chunks < 1) {
@@ -47,6 +48,10 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 		snprintf(err, errlen, "all-to-all runs with algorithm direct only");
 		return -1;
 	}
+	if (algo == COLL_DOUBLE_BINARY_TREE && op != COLL_ALL_REDUCE) {
+		snprintf(err, errlen, "double-binary-tree runs all-reduce only");
+		return -1;
+	}
 	if (algo == COLL_HALVING_DOUBLING && (n & (n - 1))) {
 		snprintf(err, errlen, "halving-doubling needs a power-of-two number of ranks "
 			 "(got %u)", n);
@@ -58,7 +63,8 @@ int coll_build(enum coll_op op, enum coll_algo algo, uint32_t n, uint64_t size, 
 	d->chunks = chunks;
 	d->size_bytes = size;
 	int rc = algo == COLL_RING ? coll_ring_build(d)
-		 : algo == COLL_DIRECT ? coll_direct_build(d) : coll_hd_build(d);
+		 : algo == COLL_DIRECT ? coll_direct_build(d)
+		 : algo == COLL_HALVING_DOUBLING ? coll_hd_build(d) : coll_dbt_build(d);
 	if (rc) {
 		coll_dag_free(d);
 		snprintf(err, errlen, "out of memory building the collective");

@@ -26,8 +26,10 @@ enum coll_op {
 	COLL_ALL_TO_ALL = 3          /* rank r's block j goes to rank j's slot r */
 };
 #define COLL_NOPS 4
-enum coll_algo { COLL_RING = 0, COLL_DIRECT = 1, COLL_HALVING_DOUBLING = 2 };
-#define COLL_NALGOS 3
+enum coll_algo {
+	COLL_RING = 0, COLL_DIRECT = 1, COLL_HALVING_DOUBLING = 2, COLL_DOUBLE_BINARY_TREE = 3
+};
+#define COLL_NALGOS 4
 
 struct coll_msg {
 	uint32_t src, dst;           /* ranks */
@@ -66,6 +68,7 @@ extern const char *const coll_algo_names[COLL_NALGOS];
 int coll_ring_build(struct coll_dag *d);
 int coll_direct_build(struct coll_dag *d);
 int coll_hd_build(struct coll_dag *d);
+int coll_dbt_build(struct coll_dag *d);
 uint64_t coll_part(uint64_t total, uint32_t parts, uint32_t i);
 
 static inline int coll_msg_has(const struct coll_msg *m, uint32_t b)

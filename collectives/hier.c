@@ -113,6 +113,11 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 		goto nomem;
 	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
 		stride[i] = s;
+		if (algos[i] == COLL_DOUBLE_BINARY_TREE) {
+			snprintf(err, errlen, "dimension %u: double-binary-tree has no reduce-scatter "
+				 "half to run per dimension", i);
+			goto out;
+		}
 		if (algos[i] == COLL_HALVING_DOUBLING && (dims[i] & (dims[i] - 1))) {
 			snprintf(err, errlen, "dimension %u: halving-doubling needs a power-of-two "
 				 "number of NPUs (got %u)", i, dims[i]);

@@ -100,9 +100,11 @@ static int impl_list(struct sctx *c, yaml_document_t *doc, const yaml_node_t *n,
 			a = COLL_DIRECT;
 		else if (!strcmp(s, "halvingDoubling"))
 			a = COLL_HALVING_DOUBLING;
-		else if (!strcmp(s, "doubleBinaryTree") || !strncmp(s, "one", 3))
+		else if (!strcmp(s, "doubleBinaryTree"))
+			a = COLL_DOUBLE_BINARY_TREE;
+		else if (!strncmp(s, "one", 3))
 			return fail(c, e, key, "\"%.40s\" is not available yet (available: ring, "
-				    "direct, halvingDoubling)", s);
+				    "direct, halvingDoubling, doubleBinaryTree)", s);
 		else
 			return fail(c, e, key, "\"%.40s\" is not an ASTRA-sim algorithm (ring, "
 				    "direct, halvingDoubling, doubleBinaryTree, ...)", s);

@@ -226,6 +226,9 @@ static uint64_t alpha_beta(struct fe_coll_run *r)
 	}
 	if (path_ab(r, 0, 1, &alpha, &beta))
 		return 0;
+	/* A tree moves the whole buffer on each of 2 log2(p) levels. */
+	if (r->dag.algo == COLL_DOUBLE_BINARY_TREE)
+		return (uint64_t)(2 * ceil(log2(p)) * (alpha + n * beta));
 	double steps = ab_steps(r->dag.algo, p);
 	if (r->dag.op == COLL_ALL_REDUCE)
 		t = 2 * steps * alpha + 2 * (p - 1) / p * n * beta;

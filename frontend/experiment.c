@@ -1114,9 +1114,11 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 				a = 1;
 			else if (!strcmp(s, "halving-doubling"))
 				a = 2;
+			else if (!strcmp(s, "double-binary-tree"))
+				a = 3;
 			else
 				return fail(c, e, key, "\"%.40s\" is not available yet (available: "
-					    "ring, direct, halving-doubling)", s);
+					    "ring, direct, halving-doubling, double-binary-tree)", s);
 			if (k == 0)
 				co->algo = a;
 			if (items)
@@ -1124,6 +1126,8 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 		}
 		if (co->op == 3 && (co->algo != 1 || co->nalgo_dims > 1))
 			return fail(c, v, key, "all-to-all runs with algorithm direct only");
+		if (co->op != 0 && co->algo == 3)
+			return fail(c, v, key, "double-binary-tree runs all-reduce only");
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {
 		snprintf(key, sizeof(key), "%s.discipline", path);

@@ -62,7 +62,7 @@ static int parse_algos(const char *s, uint32_t *algos, size_t *n, char *err, siz
 				break;
 		if (a == COLL_NALGOS) {
 			snprintf(err, errlen, "--algorithms: \"%s\" is not available (ring, direct, "
-				 "halving-doubling)", t);
+				 "halving-doubling, double-binary-tree)", t);
 			return -1;
 		}
 		if (*n == COLL_NALGOS) {

@@ -135,7 +135,8 @@ static void check_all(enum coll_algo algo)
 		if (algo != COLL_HALVING_DOUBLING || !(ns[i] & (ns[i] - 1)))
 		for (uint32_t chunks = 1; chunks <= 4; chunks++)
 			for (int op = 0; op < COLL_NOPS; op++)
-				if (op != COLL_ALL_TO_ALL || algo == COLL_DIRECT)
+				if ((op != COLL_ALL_TO_ALL || algo == COLL_DIRECT) &&
+				    (op == COLL_ALL_REDUCE || algo != COLL_DOUBLE_BINARY_TREE))
 					check_op(algo, (enum coll_op)op, ns[i], chunks);
 }
 
@@ -154,6 +155,11 @@ static void test_hd_ops_compute_the_right_data(void)
 	check_all(COLL_HALVING_DOUBLING);
 }
 
+static void test_dbt_all_reduce_computes_the_right_data(void)
+{
+	check_all(COLL_DOUBLE_BINARY_TREE);
+}
+
 /* Pipelined: chunks independent, odd ring chunks the other way round. */
 static void test_pipelined_ops_compute_the_right_data(void)
 {
@@ -161,6 +167,7 @@ static void test_pipelined_ops_compute_the_right_data(void)
 	check_all(COLL_RING);
 	check_all(COLL_DIRECT);
 	check_all(COLL_HALVING_DOUBLING);
+	check_all(COLL_DOUBLE_BINARY_TREE);
 	pipelined = 0;
 	/* Odd chunks of a ring all-reduce run from rank r to r-1. */
 	struct coll_dag d;
@@ -326,7 +333,8 @@ static void test_hier_all_reduce_computes_the_right_data(void)
 				int pow2 = 1;
 				for (uint32_t j = 0; j < ks[i]; j++)
 					pow2 &= !(shapes[i][j] & (shapes[i][j] - 1));
-				if (a != COLL_HALVING_DOUBLING || pow2)
+				if ((a != COLL_HALVING_DOUBLING || pow2) &&
+				    a != COLL_DOUBLE_BINARY_TREE)
 					check_hier(shapes[i], ks[i], (enum coll_algo)a, chunks);
 			}
 }
@@ -383,6 +391,38 @@ static void test_aware_model_by_hand(void)
 	coll_dag_free(&d);
 }
 
+/*
+ * Double binary tree all-reduce of 64 KiB over 4 ranks through a switch
+ * (1,000 ns a message), one chunk, tree 0: root 2 with children 1 and 3, and
+ * 0 under 1. Whole-chunk messages: floor(1000 + 1220.7) = 2,220 ns. 0 -> 1
+ * and 3 -> 2 arrive at 10 + 2,220 = 2,230; 1 -> 2 at 2,230 + 10 + 2,220 =
+ * 4,460; the broadcast 2 -> 1 and 2 -> 3 at 6,690, 1 -> 0 at 8,920; the end
+ * 10 ns later, 8,930 ns. Two chunks of 32 KiB (1,610 ns a message) take the
+ * two trees; the second chunk's tree is the first renamed r -> r + 1:
+ * root 3, children 2 and 0, and 1 under 2.
+ */
+static void test_dbt_unaware_by_hand(void)
+{
+	struct coll_dag d;
+	struct astra_link l = { 1000, 50 };
+	struct coll_sys sys = { .endpoint_delay_ps = 10000 };
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DOUBLE_BINARY_TREE, 4, 65536, 1, &d,
+					 err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(d.nmsgs, 6);
+	CU_ASSERT_EQUAL(coll_eval(&d, &sys, astra_cost, &l), 8930000ull);
+	coll_dag_free(&d);
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DOUBLE_BINARY_TREE, 4, 65536, 2, &d,
+					 err, sizeof(err)), 0);
+	int seen = 0;
+	for (uint32_t i = 0; i < d.nmsgs; i++)
+		if (d.msgs[i].chunk == 1 && d.msgs[i].reduce && d.msgs[i].dst == 3)
+			seen |= 1 << d.msgs[i].src;
+	CU_ASSERT_EQUAL(seen, (1 << 2) | (1 << 0));
+	coll_dag_free(&d);
+	CU_ASSERT_EQUAL(coll_build(COLL_ALL_GATHER, COLL_DOUBLE_BINARY_TREE, 4, 65536, 1, &d, err,
+				   sizeof(err)), -1);
+}
+
 static void test_bad_shapes_are_errors(void)
 {
 	struct coll_dag d;
@@ -399,6 +439,8 @@ static const struct unit_test coll_tests[] = {
 	{ "direct_unaware_by_hand", test_direct_unaware_by_hand },
 	{ "hd_ops_compute_the_right_data", test_hd_ops_compute_the_right_data },
 	{ "hd_unaware_by_hand", test_hd_unaware_by_hand },
+	{ "dbt_all_reduce_computes_the_right_data", test_dbt_all_reduce_computes_the_right_data },
+	{ "dbt_unaware_by_hand", test_dbt_unaware_by_hand },
 	{ "pipelined_ops_compute_the_right_data", test_pipelined_ops_compute_the_right_data },
 	{ "hier_all_reduce_computes_the_right_data", test_hier_all_reduce_computes_the_right_data },
 	{ "aware_model_by_hand", test_aware_model_by_hand },

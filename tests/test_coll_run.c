@@ -271,6 +271,23 @@ static void test_pipelined_ring_uses_both_directions(void)
 	scen_close(&b);
 }
 
+/* Double binary tree through a switch: every message is the whole buffer,
+ * 2 (n - 1) of them per chunk, all delivered; a rank with two children
+ * takes both sums through its one downlink, which the model does not see,
+ * so the packet level is slower and the gap is contention. */
+static void test_dbt_on_a_switch(void)
+{
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc,
+		"{kind: switch, hosts: 16, link: {rate: 50GiB/s, delay: 500ns}}", "{mtu: 4096B}",
+		"{op: all-reduce, size: 4MiB, algorithm: double-binary-tree, chunks: 2}");
+	CU_ASSERT_EQUAL(sim_tp(sc.sim)->ctr.bytes_delivered, 2 * 15 * 4194304ull);
+	double gap = (double)r->time_ps - (double)r->astra_unaware_ps;
+	CU_ASSERT_TRUE(gap > 0.5 * (double)r->astra_unaware_ps);
+	CU_ASSERT_TRUE((double)r->time_ps - (double)r->idle_ps > 0.95 * gap);
+	scen_close(&sc);
+}
+
 /* Two collectives at once on disjoint halves of a non-blocking switch do
  * not touch each other's ports: each takes exactly as long as alone. */
 static void test_disjoint_collectives_run_side_by_side(void)
@@ -372,6 +389,7 @@ static const struct unit_test run_tests[] = {
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "pipelined_ring_uses_both_directions", test_pipelined_ring_uses_both_directions },
+	{ "dbt_on_a_switch", test_dbt_on_a_switch },
 	{ "disjoint_collectives_run_side_by_side", test_disjoint_collectives_run_side_by_side },
 	{ "trace_brackets_collectives", test_trace_brackets_collectives },
 	{ "group_subset", test_group_subset },

@@ -480,8 +480,8 @@ static void test_astra_system_file_errors_name_file_line_and_key(void)
 			    "s.json:2: endpoint-delay: \"ten\" is not a number");
 	expect_system_error("{\"all-reduce-implementation\": [\"ring\", \"ring\", \"ring\", \"ring\", "
 			    "\"ring\", \"ring\", \"ring\", \"ring\", \"ring\"]}", "at most 8 dimensions");
-	expect_system_error("{\"all-reduce-implementation\": [\"doubleBinaryTree\"]}",
-			    "\"doubleBinaryTree\" is not available yet");
+	expect_system_error("{\"all-reduce-implementation\": [\"oneRing\"]}",
+			    "\"oneRing\" is not available yet");
 	expect_system_error("{\"preferred-dataset-splits\": 2.5}", "2.5 is not a whole number");
 	expect_system_error("{\"collective-optimization\": \"fast\"}",
 			    "expected \"baseline\" or \"localBWAware\"");
@@ -797,7 +797,7 @@ static void test_workload_must_give_flows(void)
 		     "direct only");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
 		 "algorithm: tree}]\n", topo);
-	expect_error(text, 3, "workload.collectives[0].algorithm: \"tree\" is not available yet (available: ring, direct, halving-doubling)");
+	expect_error(text, 3, "workload.collectives[0].algorithm: \"tree\" is not available yet (available: ring, direct, halving-doubling, double-binary-tree)");
 	snprintf(text, sizeof(text), "%sworkload:\n  collectives: [{op: all-reduce, size: 1MB, "
 		 "group: [1, 1]}]\n", topo);
 	expect_error(text, 3, "workload.collectives[0].group: host 1 twice");
