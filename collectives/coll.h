@@ -90,10 +90,13 @@ void coll_pipeline(struct coll_dag *d);
 /* Hierarchical all-reduce over ndims dimensions of sizes dims[] (rank =
  * c0 + dims[0] c1 + ..., as multi-dim NPU ids): reduce-scatter along
  * dimension 0, 1, ..., k-2, all-reduce along k-1, all-gather back along
- * k-2 .. 0, each phase by algos[d] within every group of that dimension.
- * Same error conventions as coll_build. */
+ * k-2 .. 0, each phase by algos[d] within every group of that dimension
+ * (ASTRA-sim's localBWAware); with baseline set, a whole all-reduce of the
+ * full chunk along each dimension in turn (ASTRA-sim's baseline). Same
+ * error conventions as coll_build. */
 int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t ndims,
-		    uint64_t size, uint32_t chunks, struct coll_dag *out, char *err, size_t errlen);
+		    int baseline, uint64_t size, uint32_t chunks, struct coll_dag *out, char *err,
+		    size_t errlen);
 
 /* Build; chunk sizes split size evenly (the last chunk takes the rest), each
  * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)

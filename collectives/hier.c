@@ -3,6 +3,9 @@
  * fabric, ASTRA-sim style: reduce-scatter up the dimensions, all-reduce on
  * the last, all-gather back down.
  *
+ * Baseline (collective-optimization: baseline) instead runs a whole flat
+ * all-reduce of the full chunk along each dimension in turn.
+ *
  * Every phase reuses a flat DAG: for dimension d < k-1 the flat all-reduce
  * of that dimension's group is built and split, its reducing messages
  * forming the reduce-scatter phase and the others the all-gather phase; the
@@ -78,8 +81,8 @@ static int owners(uint32_t n, enum coll_algo algo, uint32_t *own, char *err, siz
 	return 0;
 }
 
-int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t k, uint64_t size,
-		    uint32_t chunks, struct coll_dag *d, char *err, size_t errlen)
+int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t k, int baseline,
+		    uint64_t size, uint32_t chunks, struct coll_dag *d, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
 	uint32_t n = 1;
@@ -96,9 +99,10 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 			 (unsigned long long)size, chunks, n);
 		return -1;
 	}
-	uint32_t nph = 2 * k - 1;
+	uint32_t nph = baseline ? k : 2 * k - 1;
 	uint32_t *own[8] = { 0 }, stride[8];
 	struct vec *recv = calloc((size_t)2 * nph * n, sizeof(*recv)); /* [2][phase][rank] */
+	struct vec *sent = calloc((size_t)nph * n, sizeof(*sent));      /* [phase][rank] */
 	/* Per rank: prefix (pre_mod, pre_val) and piece size at each level. */
 	uint32_t *pre_val = calloc((size_t)(k + 1) * n, sizeof(*pre_val));
 	uint64_t *piece = calloc((size_t)(k + 1) * n, sizeof(*piece));
@@ -109,7 +113,7 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 		snprintf(err, errlen, "at most 8 dimensions");
 		goto out;
 	}
-	if (!recv || !pre_val || !piece || !gid)
+	if (!recv || !sent || !pre_val || !piece || !gid)
 		goto nomem;
 	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
 		stride[i] = s;
@@ -138,7 +142,7 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
 		struct vec *prev = recv + (size_t)((c + 1) % 2) * nph * n;
 		for (size_t i = 0; i < (size_t)nph * n; i++)
-			cur[i].n = 0;
+			cur[i].n = sent[i].n = 0;
 		uint64_t csize = coll_part(size, chunks, c);
 		for (uint32_t r = 0; r < n; r++) {
 			pre_val[r] = 0;
@@ -146,12 +150,16 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 		}
 		for (uint32_t ph = 0; ph < nph; ph++) {
 			/* Dimension and half: 0 reduce-scatter, 1 all-gather, 2 whole. */
-			uint32_t dim = ph < k - 1 ? ph : ph == k - 1 ? k - 1 : 2 * k - 2 - ph;
-			int half = ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
+			uint32_t dim = baseline ? ph : ph < k - 1 ? ph : ph == k - 1 ? k - 1
+										: 2 * k - 2 - ph;
+			int half = baseline ? 2 : ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
 			uint32_t nd = dims[dim];
 			uint32_t mod = 1;
-			for (uint32_t i = 0; i < dim; i++)
+			for (uint32_t i = 0; i < dim && !baseline; i++)
 				mod *= dims[i];
+			/* Baseline: every phase covers the whole chunk, its n_d
+			 * blocks being the residues b mod n_d (prefix level 0). */
+			uint32_t L = baseline ? 0 : dim;
 			/* Every group of this dimension: the ranks whose coordinate
 			 * dim is 0 lead one each. */
 			for (uint32_t lead = 0; lead < n; lead++) {
@@ -160,7 +168,6 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 				for (uint32_t j = 0; j < nd; j++)
 					gid[j] = lead + j * stride[dim];
 				struct coll_dag f;
-				uint32_t L = dim;
 				/* size >= n x chunks keeps every piece >= its group. */
 				if (coll_build(COLL_ALL_REDUCE, algos[dim], nd, piece[L * n + gid[0]], 1,
 					       &f, err, errlen))
@@ -215,8 +222,21 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 						for (size_t q = 0; q < prev[ph * n + src].n; q++)
 							if (push(&b.deps, prev[ph * n + src].v[q]))
 								goto nomem_f;
+					/* Baseline phases work on the same blocks, so data
+					 * may enter a rank only once the phase before is
+					 * over there: all it had to send has gone and all
+					 * it had to receive has come (a late copy would
+					 * overwrite the new sum). */
+					if (baseline && ph > 0) {
+						const struct vec *o[2] = { &sent[(ph - 1) * n + m->dst],
+									   &cur[(ph - 1) * n + m->dst] };
+						for (int j = 0; j < 2; j++)
+							for (size_t q = 0; q < o[j]->n; q++)
+								if (push(&b.deps, o[j]->v[q]))
+									goto nomem_f;
+					}
 					m->ndeps = (uint32_t)b.deps.n - m->dep_off;
-					if (push(&cur[ph * n + m->dst], id))
+					if (push(&cur[ph * n + m->dst], id) || push(&sent[ph * n + src], id))
 						goto nomem_f;
 					continue;
 nomem_f:
@@ -252,6 +272,10 @@ out:
 		for (size_t i = 0; i < (size_t)2 * nph * n; i++)
 			free(recv[i].v);
 	free(recv);
+	if (sent)
+		for (size_t i = 0; i < (size_t)nph * n; i++)
+			free(sent[i].v);
+	free(sent);
 	free(pre_val);
 	free(piece);
 	free(gid);

@@ -156,6 +156,7 @@ static int load_root(struct sctx *c, yaml_document_t *doc, const yaml_node_t *ro
 			if (!s || (strcmp(s, "baseline") && strcmp(s, "localBWAware")))
 				return fail(c, v, key, "expected \"baseline\" or \"localBWAware\"");
 			o->localbw_aware = !strcmp(s, "localBWAware");
+			o->has_optimization = 1;
 		} else {
 			size_t i;
 			for (i = 0; i < sizeof(impl_keys) / sizeof(impl_keys[0]); i++)

@@ -30,6 +30,7 @@ struct fe_astra_sys {
 	int impl[4];                 /* per enum coll_op: enum coll_algo, -1 absent */
 	uint32_t impl_all[4][8];     /* every dimension's, impl_dims[op] of them */
 	uint32_t impl_dims[4];       /* entries in each implementation list */
+	int has_optimization;
 	int localbw_aware;           /* collective-optimization: localBWAware */
 };
 

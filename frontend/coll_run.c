@@ -220,7 +220,8 @@ static uint64_t alpha_beta(struct fe_coll_run *r)
 			if (path_ab(r, 0, stride, &alpha, &beta))
 				return 0;
 			t += 2 * ab_steps(a, pd) * alpha + 2 * (pd - 1) / pd * n * beta;
-			n /= pd;
+			if (!cfg->baseline)       /* baseline: the whole buffer each time */
+				n /= pd;
 		}
 		return (uint64_t)t;
 	}
@@ -293,8 +294,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 			dims[i] = e->topo.md[i].npus;
 			algos[i] = (enum coll_algo)(cfg->nalgo_dims > 1 ? cfg->algo_dims[i] : cfg->algo);
 		}
-		if (coll_build_hier(dims, algos, ndim, cfg->size_bytes, cfg->chunks, &r->dag, err,
-				    errlen)) {
+		if (coll_build_hier(dims, algos, ndim, cfg->baseline, cfg->size_bytes, cfg->chunks,
+				    &r->dag, err, errlen)) {
 			fe_coll_free(r);
 			return -1;
 		}

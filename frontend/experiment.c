@@ -1003,6 +1003,7 @@ static const struct field coll_fields[] = {
 	NUM(struct fe_coll, "start", F_TIME, start_ps, 0, 1000000 * NET_PS_PER_S),
 	OTHER("group"),
 	OTHER("system"),
+	OTHER("collective_optimization"),
 	NUM(struct fe_coll, "endpoint_delay", F_TIME, endpoint_delay_ps, 0, NET_PS_PER_S),
 	NUM(struct fe_coll, "local_mem_bw", F_RATE, local_mem_bw_Bps, 8, UINT64_MAX),
 	{ .key = NULL },
@@ -1028,6 +1029,8 @@ static int apply_system(struct ctx *c, const yaml_node_t *n, const yaml_node_t *
 		co->local_mem_bw_Bps = sys.local_mem_bw_Bps;
 	if (sys.splits && !map_get(c, n, "chunks", NULL))
 		co->chunks = sys.splits;
+	if (sys.has_optimization && !map_get(c, n, "collective_optimization", NULL))
+		co->baseline = !sys.localbw_aware;
 	if (sys.impl[co->op] >= 0 && !map_get(c, n, "algorithm", NULL)) {
 		if (sys.impl_dims[co->op] > 1 && co->op != COLL_ALL_REDUCE)
 			return fail(c, v, key, "%u per-dimension %s algorithms: only all-reduce is "
@@ -1128,6 +1131,15 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 			return fail(c, v, key, "all-to-all runs with algorithm direct only");
 		if (co->op != 0 && co->algo == 3)
 			return fail(c, v, key, "double-binary-tree runs all-reduce only");
+	}
+	if ((v = map_get(c, n, "collective_optimization", NULL))) {
+		snprintf(key, sizeof(key), "%s.collective_optimization", path);
+		if (!(s = scalar(c, v, key)))
+			return -1;
+		if (!strcmp(s, "baseline"))
+			co->baseline = 1;
+		else if (strcmp(s, "localBWAware"))
+			return fail(c, v, key, "expected baseline or localBWAware, found \"%.40s\"", s);
 	}
 	if ((v = map_get(c, n, "discipline", NULL))) {
 		snprintf(key, sizeof(key), "%s.discipline", path);

@@ -44,6 +44,7 @@ struct fe_coll {
 	uint64_t size_bytes;      /* all-gather: per-rank input */
 	uint32_t chunks;          /* default 1 */
 	int pipelined;            /* discipline: pipelined (default astra) */
+	int baseline;             /* collective_optimization: baseline (multi-dim) */
 	uint64_t start_ps;
 	uint32_t *group;          /* participating hosts, rank order; NULL: all hosts */
 	uint32_t ngroup;

@@ -282,13 +282,14 @@ static void test_hd_unaware_by_hand(void)
 /* Hierarchical all-reduce: the composite DAG computes the right sums on
  * every rank for 2-D and 3-D shapes, each dimension's algorithm, 1-3
  * chunks; and moves 2 (n_d - 1)/n_d of what reaches each level, per level. */
-static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, uint32_t chunks)
+static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, uint32_t chunks,
+		       int baseline)
 {
 	enum coll_algo algos[4] = { algo, algo, algo, algo };
 	struct coll_dag d;
 	uint64_t size = 1 << 20;
-	CU_ASSERT_EQUAL_FATAL(coll_build_hier(dims, algos, k, size, chunks, &d, err, sizeof(err)),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(coll_build_hier(dims, algos, k, baseline, size, chunks, &d, err,
+					      sizeof(err)), 0);
 	uint32_t n = d.n;
 	int64_t *v = calloc((size_t)n * chunks * n, sizeof(*v));
 	CU_ASSERT_EQUAL(run_on_data(&d, v), 0);
@@ -315,7 +316,8 @@ static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, ui
 			total += d.msgs[i].bytes;
 		for (uint32_t i = 0; i < k; i++) {
 			want += 2ull * n * per / dims[i] * (dims[i] - 1);
-			per /= dims[i];
+			if (!baseline)          /* baseline: the whole size each time */
+				per /= dims[i];
 		}
 		CU_ASSERT_EQUAL(total, want);
 	}
@@ -335,7 +337,9 @@ static void test_hier_all_reduce_computes_the_right_data(void)
 					pow2 &= !(shapes[i][j] & (shapes[i][j] - 1));
 				if ((a != COLL_HALVING_DOUBLING || pow2) &&
 				    a != COLL_DOUBLE_BINARY_TREE)
-					check_hier(shapes[i], ks[i], (enum coll_algo)a, chunks);
+					for (int base = 0; base <= 1; base++)
+						check_hier(shapes[i], ks[i], (enum coll_algo)a,
+							   chunks, base);
 			}
 }
 

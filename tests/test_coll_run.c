@@ -169,6 +169,22 @@ static void test_ring4_switch8_chunks_share_ring_links(void)
 	scen_close(&sc);
 }
 
+/* collective_optimization: baseline runs a whole all-reduce of the 64 MiB
+ * along each dimension: the ring of 4 in 6 steps of 16 MiB (313,010 ns
+ * each), then the switch of 8 in 14 steps of 8 MiB (floor(1,000 +
+ * 156,250) + 10 = 157,260 ns each): 1,878,060 + 2,201,640 + 10 = 4,079,710
+ * ns, 67% longer than the hierarchical decomposition. */
+static void test_ring4_switch8_baseline(void)
+{
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc, ring4_switch8,
+		"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}",
+		"{op: all-reduce, size: 64MiB, collective_optimization: baseline}");
+	CU_ASSERT_EQUAL(r->astra_unaware_ps, 4079710000ull);
+	CU_ASSERT_DOUBLE_EQUAL((double)r->time_ps / (double)r->astra_unaware_ps, 1.0, 0.01);
+	scen_close(&sc);
+}
+
 static void test_switch16_acks_share_the_egress(void)
 {
 	struct scen a, b;
@@ -386,6 +402,7 @@ static const struct unit_test run_tests[] = {
 	{ "hd_switch16_matches_astra", test_hd_switch16_matches_astra },
 	{ "ring4_switch8_hierarchical_matches_astra", test_ring4_switch8_hierarchical_matches_astra },
 	{ "ring4_switch8_chunks_share_ring_links", test_ring4_switch8_chunks_share_ring_links },
+	{ "ring4_switch8_baseline", test_ring4_switch8_baseline },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "pipelined_ring_uses_both_directions", test_pipelined_ring_uses_both_directions },

@@ -432,6 +432,7 @@ static void test_astra_system_file_sets_collective_defaults(void)
 	CU_ASSERT_EQUAL(exp.colls[1].algo, COLL_RING);
 	CU_ASSERT_EQUAL(exp.colls[1].chunks, 2);
 	CU_ASSERT_EQUAL(exp.colls[1].endpoint_delay_ps, 20000);
+	CU_ASSERT_FALSE(exp.colls[0].baseline);   /* the file says localBWAware */
 	CU_ASSERT_PTR_NOT_NULL(strstr(exp.warnings, "keys not modelled by pktsim: "
 					     "scheduling-policy, boost-mode"));
 	fe_experiment_free(&exp);
@@ -445,11 +446,13 @@ static void test_algorithm_list_is_one_per_dimension(void)
 	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 4}\n"
 					"workload:\n  collectives:\n"
 					"    - {op: all-reduce, size: 1MiB, "
-					"algorithm: [ring, halving-doubling]}\n", &exp), 0);
+					"algorithm: [ring, halving-doubling], "
+					"collective_optimization: baseline}\n", &exp), 0);
 	CU_ASSERT_EQUAL(exp.colls[0].nalgo_dims, 2);
 	CU_ASSERT_EQUAL(exp.colls[0].algo, COLL_RING);
 	CU_ASSERT_EQUAL(exp.colls[0].algo_dims[1], COLL_HALVING_DOUBLING);
 	CU_ASSERT_FALSE(exp.colls[0].pipelined);
+	CU_ASSERT_TRUE(exp.colls[0].baseline);
 	fe_experiment_free(&exp);
 	tmpdir_remove(&d);
 }
