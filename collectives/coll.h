@@ -92,11 +92,13 @@ void coll_pipeline(struct coll_dag *d);
  * dimension 0, 1, ..., k-2, all-reduce along k-1, all-gather back along
  * k-2 .. 0, each phase by algos[d] within every group of that dimension
  * (ASTRA-sim's localBWAware); with baseline set, a whole all-reduce of the
- * full chunk along each dimension in turn (ASTRA-sim's baseline). Same
- * error conventions as coll_build. */
-int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t ndims,
-		    int baseline, uint64_t size, uint32_t chunks, struct coll_dag *out, char *err,
-		    size_t errlen);
+ * full chunk along each dimension in turn (ASTRA-sim's baseline). op may
+ * also be reduce-scatter (dimensions 0 .. k-1) or all-gather (k-1 .. 0,
+ * size the per-rank input); rank r ends with block r, as flat. Same error
+ * conventions as coll_build. */
+int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo *algos,
+		    uint32_t ndims, int baseline, uint64_t size, uint32_t chunks,
+		    struct coll_dag *out, char *err, size_t errlen);
 
 /* Build; chunk sizes split size evenly (the last chunk takes the rest), each
  * chunk into n blocks the same way. Errors (n < 2, size < n x chunks, ...)

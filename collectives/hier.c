@@ -81,8 +81,9 @@ static int owners(uint32_t n, enum coll_algo algo, uint32_t *own, char *err, siz
 	return 0;
 }
 
-int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t k, int baseline,
-		    uint64_t size, uint32_t chunks, struct coll_dag *d, char *err, size_t errlen)
+int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo *algos, uint32_t k,
+		    int baseline, uint64_t size, uint32_t chunks, struct coll_dag *d, char *err,
+		    size_t errlen)
 {
 	memset(d, 0, sizeof(*d));
 	uint32_t n = 1;
@@ -94,13 +95,22 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 		}
 		n *= dims[i];
 	}
+	if (op == COLL_ALL_TO_ALL || (baseline && op != COLL_ALL_REDUCE)) {
+		snprintf(err, errlen, "%s is not decomposed by dimension%s",
+			 op == COLL_ALL_TO_ALL ? "all-to-all" : coll_op_names[op],
+			 baseline ? " with baseline" : "");
+		return -1;
+	}
+	if (op == COLL_ALL_GATHER)
+		size *= n;           /* below, sizes are of the whole output */
 	if (k < 2 || chunks < 1 || size < (uint64_t)n * chunks) {
 		snprintf(err, errlen, "size %llu B is too small for %u chunks over %u ranks",
 			 (unsigned long long)size, chunks, n);
 		return -1;
 	}
-	uint32_t nph = baseline ? k : 2 * k - 1;
-	uint32_t *own[8] = { 0 }, stride[8];
+	/* Phases: all-reduce 2k - 1 (k with baseline), the others k. */
+	uint32_t nph = baseline || op != COLL_ALL_REDUCE ? k : 2 * k - 1;
+	uint32_t *own[8] = { 0 }, *inv[8] = { 0 }, stride[8];
 	struct vec *recv = calloc((size_t)2 * nph * n, sizeof(*recv)); /* [2][phase][rank] */
 	struct vec *sent = calloc((size_t)nph * n, sizeof(*sent));      /* [phase][rank] */
 	/* Per rank: prefix (pre_mod, pre_val) and piece size at each level. */
@@ -127,32 +137,57 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 				 "number of NPUs (got %u)", i, dims[i]);
 			goto out;
 		}
-		if (!(own[i] = calloc(dims[i], sizeof(*own[i]))))
+		if (!(own[i] = calloc(dims[i], sizeof(*own[i]))) ||
+		    !(inv[i] = calloc(dims[i], sizeof(*inv[i]))))
 			goto nomem;
 		if (owners(dims[i], algos[i], own[i], err, errlen))
 			goto out;
+		/* Blocks are renamed so that the rank with coordinate j keeps
+		 * digit j: then rank r's block is r at every level, as a flat
+		 * reduce-scatter or all-gather over all ranks would have it. */
+		for (uint32_t j = 0; j < dims[i]; j++)
+			inv[i][own[i][j]] = j;
 	}
-	d->op = COLL_ALL_REDUCE;
+	d->op = op;
 	d->algo = algos[0];
 	d->n = n;
 	d->chunks = chunks;
-	d->size_bytes = size;
+	d->size_bytes = op == COLL_ALL_GATHER ? size / n : size;
 	d->ndims = k;
 	for (uint32_t c = 0; c < chunks; c++) {
 		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
 		struct vec *prev = recv + (size_t)((c + 1) % 2) * nph * n;
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			cur[i].n = sent[i].n = 0;
-		uint64_t csize = coll_part(size, chunks, c);
-		for (uint32_t r = 0; r < n; r++) {
-			pre_val[r] = 0;
-			piece[r] = csize;
-		}
+		/* All-gather: chunk c of every rank's input, n of them. */
+		uint64_t csize = op == COLL_ALL_GATHER ? coll_part(size / n, chunks, c) * n
+						       : coll_part(size, chunks, c);
+		/* Level L: rank r keeps the blocks b = r mod stride_L; an
+		 * all-gather, having no reduce-scatter to size them, starts with
+		 * pieces of its input times the group sizes above L. */
+		for (uint32_t L = 0; L <= k; L++)
+			for (uint32_t r = 0; r < n; r++) {
+				uint32_t st = L < k ? stride[L] : n;
+				pre_val[L * n + r] = r % st;
+				piece[L * n + r] = op == COLL_ALL_GATHER ? csize / st : csize;
+			}
 		for (uint32_t ph = 0; ph < nph; ph++) {
 			/* Dimension and half: 0 reduce-scatter, 1 all-gather, 2 whole. */
-			uint32_t dim = baseline ? ph : ph < k - 1 ? ph : ph == k - 1 ? k - 1
-										: 2 * k - 2 - ph;
-			int half = baseline ? 2 : ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
+			uint32_t dim;
+			int half;
+			if (baseline) {
+				dim = ph;
+				half = 2;
+			} else if (op == COLL_REDUCE_SCATTER) {
+				dim = ph;
+				half = 0;
+			} else if (op == COLL_ALL_GATHER) {
+				dim = k - 1 - ph;   /* back down from the last dimension */
+				half = 1;
+			} else {
+				dim = ph < k - 1 ? ph : ph == k - 1 ? k - 1 : 2 * k - 2 - ph;
+				half = ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
+			}
 			uint32_t nd = dims[dim];
 			uint32_t mod = 1;
 			for (uint32_t i = 0; i < dim && !baseline; i++)
@@ -194,7 +229,11 @@ int coll_build_hier(const uint32_t *dims, const enum coll_algo *algos, uint32_t 
 					m->bytes = fm->bytes;
 					m->chunk = c;
 					m->step = ph;
-					m->block = fm->block;
+					/* Halving-doubling and direct keep digit j at
+					 * rank j already (their multi-block messages
+					 * need no renaming); the ring's single blocks
+					 * are renamed. */
+					m->block = fm->bmask ? fm->block : inv[dim][fm->block];
 					m->bmask = fm->bmask;
 					m->reduce = fm->reduce;
 					m->pre_mod = mod;
@@ -249,7 +288,6 @@ nomem_f:
 				if (half == 0)
 					for (uint32_t j = 0; j < nd; j++) {
 						uint32_t r = gid[j], o = own[dim][j];
-						pre_val[(L + 1) * n + r] = pre_val[L * n + r] + o * mod;
 						piece[(L + 1) * n + r] = coll_part(piece[L * n + r], nd, o);
 					}
 			}
@@ -280,7 +318,9 @@ out:
 	free(piece);
 	free(gid);
 	free(map);
-	for (uint32_t i = 0; i < 8; i++)
+	for (uint32_t i = 0; i < 8; i++) {
 		free(own[i]);
+		free(inv[i]);
+	}
 	return rc;
 }

@@ -219,8 +219,13 @@ static uint64_t alpha_beta(struct fe_coll_run *r)
 									 : cfg->algo);
 			if (path_ab(r, 0, stride, &alpha, &beta))
 				return 0;
-			t += 2 * ab_steps(a, pd) * alpha + 2 * (pd - 1) / pd * n * beta;
-			if (!cfg->baseline)       /* baseline: the whole buffer each time */
+			/* All-gather's level i holds its input times the NPUs from
+			 * dimension i up; reduce-scatter and all-reduce the buffer
+			 * divided by the dimensions below i (baseline: all of it). */
+			double piece = r->dag.op == COLL_ALL_GATHER ? n * p / stride : n;
+			double once = ab_steps(a, pd) * alpha + (pd - 1) / pd * piece * beta;
+			t += r->dag.op == COLL_ALL_REDUCE ? 2 * once : once;
+			if (!cfg->baseline && r->dag.op != COLL_ALL_GATHER)
 				n /= pd;
 		}
 		return (uint64_t)t;
@@ -275,9 +280,10 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 	 * dimension, as ASTRA-sim does; anything else runs flat. */
 	const struct fe_experiment *e = sim_experiment(s);
 	uint32_t ndim = !strcmp(e->topo_kind, "multi-dim") ? e->topo.nmd : 0;
-	int hier = ndim >= 2 && !cfg->ngroup && cfg->op == COLL_ALL_REDUCE;
+	int hier = ndim >= 2 && !cfg->ngroup && cfg->op != COLL_ALL_TO_ALL &&
+		   (cfg->op == COLL_ALL_REDUCE || !cfg->baseline);
 	if (cfg->nalgo_dims > 1 && !hier) {
-		snprintf(err, errlen, "%u algorithms, one per dimension, need an all-reduce over "
+		snprintf(err, errlen, "%u algorithms, one per dimension, need a collective over "
 			 "every NPU of a multi-dim topology", cfg->nalgo_dims);
 		fe_coll_free(r);
 		return -1;
@@ -294,8 +300,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 			dims[i] = e->topo.md[i].npus;
 			algos[i] = (enum coll_algo)(cfg->nalgo_dims > 1 ? cfg->algo_dims[i] : cfg->algo);
 		}
-		if (coll_build_hier(dims, algos, ndim, cfg->baseline, cfg->size_bytes, cfg->chunks,
-				    &r->dag, err, errlen)) {
+		if (coll_build_hier((enum coll_op)cfg->op, dims, algos, ndim, cfg->baseline,
+				    cfg->size_bytes, cfg->chunks, &r->dag, err, errlen)) {
 			fe_coll_free(r);
 			return -1;
 		}

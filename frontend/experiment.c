@@ -1062,7 +1062,7 @@ static int apply_system(struct ctx *c, const yaml_node_t *n, const yaml_node_t *
 static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 {
 	struct fe_coll *co = &c->exp->colls[i];
-	char path[KEY_MAX], key[KEY_MAX + 16];
+	char path[KEY_MAX], key[KEY_MAX + 32];
 	yaml_node_t *v;
 	snprintf(path, sizeof(path), "workload.collectives[%zu]", i);
 	co->chunks = 1;

@@ -231,7 +231,7 @@ exp clist.yaml "topology: {kind: switch, hosts: 8}
 workload:
   collectives:
     - {op: all-reduce, size: 1MB, algorithm: [ring, direct]}"
-expect_error coll_algorithm_list_flat 1 "clist.yaml:4: workload.collectives\\[0\\]: 2 algorithms, one per dimension, need an all-reduce over every NPU of a multi-dim topology" run "$T/clist.yaml"
+expect_error coll_algorithm_list_flat 1 "clist.yaml:4: workload.collectives\\[0\\]: 2 algorithms, one per dimension, need a collective over every NPU of a multi-dim topology" run "$T/clist.yaml"
 
 # --- collectives: the example reports ASTRA-sim's 64,440 ns beside the packet time ---
 if "$PKTSIM" run "$SRCDIR/examples/collective-ring.yaml" --json >"$T/coll" 2>&1 &&

@@ -282,13 +282,13 @@ static void test_hd_unaware_by_hand(void)
 /* Hierarchical all-reduce: the composite DAG computes the right sums on
  * every rank for 2-D and 3-D shapes, each dimension's algorithm, 1-3
  * chunks; and moves 2 (n_d - 1)/n_d of what reaches each level, per level. */
-static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, uint32_t chunks,
-		       int baseline)
+static void check_hier(enum coll_op op, const uint32_t *dims, uint32_t k, enum coll_algo algo,
+		       uint32_t chunks, int baseline)
 {
 	enum coll_algo algos[4] = { algo, algo, algo, algo };
 	struct coll_dag d;
 	uint64_t size = 1 << 20;
-	CU_ASSERT_EQUAL_FATAL(coll_build_hier(dims, algos, k, baseline, size, chunks, &d, err,
+	CU_ASSERT_EQUAL_FATAL(coll_build_hier(op, dims, algos, k, baseline, size, chunks, &d, err,
 					      sizeof(err)), 0);
 	uint32_t n = d.n;
 	int64_t *v = calloc((size_t)n * chunks * n, sizeof(*v));
@@ -300,12 +300,19 @@ static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, ui
 				int64_t sum = 0;
 				for (uint32_t q = 0; q < n; q++)
 					sum += 1000 * (int64_t)q + b + 100000 * (int64_t)c;
-				ok &= v[(r * chunks + c) * n + b] == sum;
+				int64_t got = v[(r * chunks + c) * n + b];
+				if (op == COLL_ALL_REDUCE)
+					ok &= got == sum;
+				else if (op == COLL_ALL_GATHER)   /* rank b's input */
+					ok &= got == 1000 * (int64_t)b + b + 100000 * (int64_t)c;
+				else if (b == r)                   /* reduce-scatter */
+					ok &= got == sum;
 			}
 	CU_ASSERT_TRUE(ok);
 	if (!ok)
-		fprintf(stderr, "\n    wrong data: hierarchical %s, %u dims [%u, %u, ...], chunks %u",
-			coll_algo_names[algo], k, dims[0], dims[1], chunks);
+		fprintf(stderr, "\n    wrong data: hierarchical %s %s%s, %u dims [%u, %u, ...], "
+			"chunks %u", coll_algo_names[algo], coll_op_names[op],
+			baseline ? " baseline" : "", k, dims[0], dims[1], chunks);
 	/* Bytes, when every split is exact (1 MiB over powers of two): level
 	 * i holds size / (n_0 ... n_{i-1}) per rank and moves (n_i - 1)/n_i
 	 * of it from every rank, twice (down and up); the last level is a
@@ -318,6 +325,15 @@ static void check_hier(const uint32_t *dims, uint32_t k, enum coll_algo algo, ui
 			want += 2ull * n * per / dims[i] * (dims[i] - 1);
 			if (!baseline)          /* baseline: the whole size each time */
 				per /= dims[i];
+		}
+		/* Reduce-scatter is the first half of that, all-gather of
+		 * size x n the second: each (n_i - 1)/n_i of its level. */
+		if (op != COLL_ALL_REDUCE)
+			want /= 2;
+		if (op == COLL_ALL_GATHER) {
+			want = 0;
+			for (uint32_t i = 0, above = 1; i < k; above *= dims[i], i++)
+				want += (uint64_t)n * size * n / above / dims[i] * (dims[i] - 1);
 		}
 		CU_ASSERT_EQUAL(total, want);
 	}
@@ -337,9 +353,10 @@ static void test_hier_all_reduce_computes_the_right_data(void)
 					pow2 &= !(shapes[i][j] & (shapes[i][j] - 1));
 				if ((a != COLL_HALVING_DOUBLING || pow2) &&
 				    a != COLL_DOUBLE_BINARY_TREE)
-					for (int base = 0; base <= 1; base++)
-						check_hier(shapes[i], ks[i], (enum coll_algo)a,
-							   chunks, base);
+					for (int op = 0; op < 3; op++)
+						for (int base = 0; base <= (op == 0); base++)
+							check_hier((enum coll_op)op, shapes[i], ks[i],
+								   (enum coll_algo)a, chunks, base);
 			}
 }
 

@@ -185,6 +185,25 @@ static void test_ring4_switch8_baseline(void)
 	scen_close(&sc);
 }
 
+/* Reduce-scatter of 64 MiB goes up the dimensions: 3 ring steps of 16 MiB
+ * (313,010 ns each) then 7 switch steps of 2 MiB (40,072 ns each):
+ * 939,030 + 280,504 + 10 = 1,219,544 ns. The all-gather of 2 MiB per NPU
+ * (64 MiB out) is its mirror image, switch first, and takes the same. */
+static void test_ring4_switch8_rs_and_ag(void)
+{
+	static const char *const colls[] = {
+		"{op: reduce-scatter, size: 64MiB}", "{op: all-gather, size: 2MiB}" };
+	for (int i = 0; i < 2; i++) {
+		struct scen sc;
+		const struct fe_coll_result *r = run_coll(&sc, ring4_switch8,
+			"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}", colls[i]);
+		CU_ASSERT_EQUAL(r->ndims, 2);
+		CU_ASSERT_EQUAL(r->astra_unaware_ps, 1219544000ull);
+		CU_ASSERT_DOUBLE_EQUAL((double)r->time_ps / (double)r->astra_unaware_ps, 1.0, 0.01);
+		scen_close(&sc);
+	}
+}
+
 static void test_switch16_acks_share_the_egress(void)
 {
 	struct scen a, b;
@@ -403,6 +422,7 @@ static const struct unit_test run_tests[] = {
 	{ "ring4_switch8_hierarchical_matches_astra", test_ring4_switch8_hierarchical_matches_astra },
 	{ "ring4_switch8_chunks_share_ring_links", test_ring4_switch8_chunks_share_ring_links },
 	{ "ring4_switch8_baseline", test_ring4_switch8_baseline },
+	{ "ring4_switch8_rs_and_ag", test_ring4_switch8_rs_and_ag },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },
 	{ "all_to_all_on_a_switch", test_all_to_all_on_a_switch },
 	{ "pipelined_ring_uses_both_directions", test_pipelined_ring_uses_both_directions },
