@@ -147,9 +147,14 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		if (r->ndims) {
 			for (uint32_t d = 0; d < r->ndims; d++)
 				fprintf(out, "%s%u", d ? ", " : "[", r->dims[d]);
+			fprintf(out, "], \"dim_algorithms\": ");
+			for (uint32_t d = 0; d < r->ndims; d++)
+				fprintf(out, "%s\"%s\"", d ? ", " : "[",
+					coll_algo_names[r->cfg->nalgo_dims > 1 ? r->cfg->algo_dims[d]
+										: r->cfg->algo]);
 			fprintf(out, "], ");
 		} else {
-			fprintf(out, "null, ");
+			fprintf(out, "null, \"dim_algorithms\": null, ");
 		}
 		json_time(out, "start", r->start_ps, 1);
 		json_time(out, "time", r->time_ps, 1);

@@ -233,6 +233,17 @@ workload:
     - {op: all-reduce, size: 1MB, algorithm: [ring, direct]}"
 expect_error coll_algorithm_list_flat 1 "clist.yaml:4: workload.collectives\\[0\\]: 2 algorithms, one per dimension, need a collective over every NPU of a multi-dim topology" run "$T/clist.yaml"
 
+exp mdim.yaml "topology: {kind: multi-dim, dims: [{kind: ring, npus: 4}, {kind: switch, npus: 2}]}
+workload:
+  collectives:
+    - {op: all-reduce, size: 64KiB, algorithm: [direct, halving-doubling]}"
+if "$PKTSIM" run "$T/mdim.yaml" --json >"$T/mdim" 2>&1 &&
+	grep -q '"dims": \[4, 2\], "dim_algorithms": \["direct", "halving-doubling"\]' "$T/mdim"; then
+	ok coll_multi_dim_json
+else
+	bad coll_multi_dim_json "$(cat "$T/mdim")"
+fi
+
 # --- collectives: the example reports ASTRA-sim's 64,440 ns beside the packet time ---
 if "$PKTSIM" run "$SRCDIR/examples/collective-ring.yaml" --json >"$T/coll" 2>&1 &&
 	grep -q '"astra_unaware_ps": 64440000' "$T/coll" && grep -q '"op": "all-reduce"' "$T/coll" &&
