@@ -4,11 +4,12 @@
  * alternating chunk by chunk, every message carrying the whole chunk (as
  * ASTRA-sim sends it).
  *
- * Tree 0 is the in-order balanced tree over ranks 0..n-1: the middle rank
- * of a range is its root, the halves its subtrees. Tree 1 is tree 0 with
- * every rank r renamed (r + 1) mod n, so that most of tree 0's leaves are
- * inner nodes of tree 1 and the two trees load different links (the idea
- * of NCCL's double binary tree; the exact shape is ours).
+ * The trees are ASTRA-sim's: an in-order labelled balanced tree under an
+ * extra root with one child. Even chunks use "root max": rank n-1 on top of
+ * the in-order tree over 0..n-2 (for n = 8: 7 -> 3 -> {1, 5}, leaves even);
+ * odd chunks "root min": rank 0 on top of the tree over 1..n-1 (0 -> 4 ->
+ * {2, 6}, leaves odd), so each tree's leaves are the other's inner ranks.
+ * ASTRA-sim builds them for powers of two; the same rule serves any n.
  */
 #include "collectives/coll.h"
 
@@ -20,7 +21,7 @@ static void build_tree(uint32_t lo, uint32_t hi, uint32_t p, uint32_t *parent)
 {
 	if (lo > hi)
 		return;
-	uint32_t mid = (lo + hi + 1) / 2;
+	uint32_t mid = lo + (hi - lo) / 2;
 	parent[mid] = p;
 	if (mid > lo)
 		build_tree(lo, mid - 1, mid, parent);
@@ -45,27 +46,28 @@ static void add_msg(struct coll_dag *d, uint32_t src, uint32_t dst, uint64_t byt
 int coll_dbt_build(struct coll_dag *d)
 {
 	uint32_t n = d->n, C = d->chunks;
-	uint32_t *parent0 = malloc(n * sizeof(*parent0)), *parent = malloc(n * sizeof(*parent));
+	uint32_t *tree[2] = { malloc(n * sizeof(uint32_t)), malloc(n * sizeof(uint32_t)) };
+	uint32_t *parent;
 	uint32_t *kid = malloc(2 * (size_t)n * sizeof(*kid)), *depth = malloc(n * sizeof(*depth));
 	uint32_t *up = malloc(n * sizeof(*up)), *got = malloc(n * sizeof(*got));
 	uint32_t *prev = malloc(n * sizeof(*prev));  /* r's last receive of the chunk before */
 	d->msgs = calloc((size_t)C * 2 * (n - 1), sizeof(*d->msgs));
 	d->deps = calloc((size_t)C * 2 * (n - 1) * 3, sizeof(*d->deps));
 	int rc = -1;
-	if (!parent0 || !parent || !kid || !depth || !up || !got || !prev || !d->msgs || !d->deps)
+	if (!tree[0] || !tree[1] || !kid || !depth || !up || !got || !prev || !d->msgs || !d->deps)
 		goto out;
-	build_tree(0, n - 1, NONE, parent0);
+	tree[0][n - 1] = NONE;                    /* root max */
+	build_tree(0, n - 2, n - 1, tree[0]);
+	tree[1][0] = NONE;                        /* root min */
+	build_tree(1, n - 1, 0, tree[1]);
 	for (uint32_t r = 0; r < n; r++)
 		prev[r] = NONE;
 	for (uint32_t c = 0; c < C; c++) {
 		uint64_t csize = coll_part(d->size_bytes, C, c);
 		uint32_t root = NONE, maxd = 0;
-		for (uint32_t r = 0; r < n; r++) {
-			uint32_t q = (c & 1) ? (r + n - 1) % n : r;   /* r's place in tree 0 */
-			parent[r] = parent0[q] == NONE ? NONE : (c & 1) ? (parent0[q] + 1) % n
-									: parent0[q];
+		parent = tree[c & 1];
+		for (uint32_t r = 0; r < n; r++)
 			kid[2 * r] = kid[2 * r + 1] = NONE;
-		}
 		for (uint32_t r = 0; r < n; r++) {
 			if (parent[r] == NONE) {
 				root = r;
@@ -131,8 +133,8 @@ int coll_dbt_build(struct coll_dag *d)
 	}
 	rc = 0;
 out:
-	free(parent0);
-	free(parent);
+	free(tree[0]);
+	free(tree[1]);
 	free(kid);
 	free(depth);
 	free(up);

@@ -414,13 +414,12 @@ static void test_aware_model_by_hand(void)
 
 /*
  * Double binary tree all-reduce of 64 KiB over 4 ranks through a switch
- * (1,000 ns a message), one chunk, tree 0: root 2 with children 1 and 3, and
- * 0 under 1. Whole-chunk messages: floor(1000 + 1220.7) = 2,220 ns. 0 -> 1
- * and 3 -> 2 arrive at 10 + 2,220 = 2,230; 1 -> 2 at 2,230 + 10 + 2,220 =
- * 4,460; the broadcast 2 -> 1 and 2 -> 3 at 6,690, 1 -> 0 at 8,920; the end
- * 10 ns later, 8,930 ns. Two chunks of 32 KiB (1,610 ns a message) take the
- * two trees; the second chunk's tree is the first renamed r -> r + 1:
- * root 3, children 2 and 0, and 1 under 2.
+ * (1,000 ns a message), one chunk, ASTRA-sim's "root max" tree: 3 -> 1 ->
+ * {0, 2}. Whole-chunk messages: floor(1000 + 1220.7) = 2,220 ns. 0 -> 1 and
+ * 2 -> 1 arrive at 10 + 2,220 = 2,230; 1 -> 3 at 2,230 + 10 + 2,220 =
+ * 4,460; the broadcast 3 -> 1 at 6,690, 1 -> 0 and 1 -> 2 at 8,920; the end
+ * 10 ns later, 8,930 ns. The second chunk takes the "root min" tree: 0 -> 2
+ * -> {1, 3}.
  */
 static void test_dbt_unaware_by_hand(void)
 {
@@ -436,9 +435,24 @@ static void test_dbt_unaware_by_hand(void)
 					 err, sizeof(err)), 0);
 	int seen = 0;
 	for (uint32_t i = 0; i < d.nmsgs; i++)
-		if (d.msgs[i].chunk == 1 && d.msgs[i].reduce && d.msgs[i].dst == 3)
+		if (d.msgs[i].chunk == 1 && d.msgs[i].reduce && d.msgs[i].dst == 2)
 			seen |= 1 << d.msgs[i].src;
-	CU_ASSERT_EQUAL(seen, (1 << 2) | (1 << 0));
+	CU_ASSERT_EQUAL(seen, (1 << 1) | (1 << 3));
+	/* n = 8, chunk 0: 7 -> 3 -> {1, 5}, leaves even. */
+	coll_dag_free(&d);
+	CU_ASSERT_EQUAL_FATAL(coll_build(COLL_ALL_REDUCE, COLL_DOUBLE_BINARY_TREE, 8, 65536, 1, &d,
+					 err, sizeof(err)), 0);
+	uint32_t up_to[8];
+	memset(up_to, 0xff, sizeof(up_to));
+	for (uint32_t i = 0; i < d.nmsgs; i++)
+		if (d.msgs[i].reduce)
+			up_to[d.msgs[i].src] = d.msgs[i].dst;
+	CU_ASSERT_EQUAL(up_to[3], 7);
+	CU_ASSERT_EQUAL(up_to[1], 3);
+	CU_ASSERT_EQUAL(up_to[5], 3);
+	CU_ASSERT_EQUAL(up_to[0], 1);
+	CU_ASSERT_EQUAL(up_to[6], 5);
+	CU_ASSERT_EQUAL(up_to[7], UINT32_MAX);
 	coll_dag_free(&d);
 	CU_ASSERT_EQUAL(coll_build(COLL_ALL_GATHER, COLL_DOUBLE_BINARY_TREE, 4, 65536, 1, &d, err,
 				   sizeof(err)), -1);
