@@ -130,6 +130,10 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 			if (t > ready)
 				ready = t;
 		}
+		if (m->src == m->dst) {     /* a barrier */
+			recv[i] = ready;
+			continue;
+		}
 		recv[i] = ready + sys->endpoint_delay_ps + cost(ctx, m);
 		uint64_t fin = recv[i] + (m->reduce ? coll_reduce_ps(sys, m->bytes) : 0) +
 			       sys->endpoint_delay_ps;
@@ -224,37 +228,44 @@ uint64_t coll_eval_aware(const struct coll_dag *d, const struct coll_sys *sys, c
 			uint32_t p = d->deps[d->msgs[i].dep_off + k];
 			child[coff[p] + fill[p]++] = i;
 		}
-		if (!left[i] && aw_push(&h, (struct aw_ev){ sys->endpoint_delay_ps, seq++, i, 0 }))
+		if (!left[i] && aw_push(&h, (struct aw_ev){ d->msgs[i].src == d->msgs[i].dst ? 0
+							     : sys->endpoint_delay_ps, seq++, i, 0 }))
 			goto out;
 	}
 	while (h.n) {
 		struct aw_ev ev = aw_pop(&h);
 		const struct coll_msg *m = &d->msgs[ev.msg];
-		int nh = path(ctx, m, links, hop_ps, AW_MAX_HOPS);
-		if (nh <= 0 || links[ev.hop] >= nlinks)
-			goto out;
-		/* Arrivals are handled in time order, so serving each at the
-		 * link's free time is first come, first served. */
-		uint64_t start = ev.t > link_free[links[ev.hop]] ? ev.t : link_free[links[ev.hop]];
-		uint64_t fin = start + hop_ps[ev.hop];
-		link_free[links[ev.hop]] = fin;
-		if (ev.hop + 1 < nh) {
-			if (aw_push(&h, (struct aw_ev){ fin, seq++, ev.msg, (uint16_t)(ev.hop + 1) }))
+		uint64_t fin = ev.t, red = 0;
+		if (m->src != m->dst) {
+			int nh = path(ctx, m, links, hop_ps, AW_MAX_HOPS);
+			if (nh <= 0 || links[ev.hop] >= nlinks)
 				goto out;
-			continue;
+			/* Arrivals are handled in time order, so serving each at
+			 * the link's free time is first come, first served. */
+			uint64_t start = ev.t > link_free[links[ev.hop]] ? ev.t
+									 : link_free[links[ev.hop]];
+			fin = start + hop_ps[ev.hop];
+			link_free[links[ev.hop]] = fin;
+			if (ev.hop + 1 < nh) {
+				if (aw_push(&h, (struct aw_ev){ fin, seq++, ev.msg,
+								(uint16_t)(ev.hop + 1) }))
+					goto out;
+				continue;
+			}
+			/* Received: the receiver reduces, then its dependants go. */
+			red = m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
+			if (fin + red + sys->endpoint_delay_ps > end)
+				end = fin + red + sys->endpoint_delay_ps;
 		}
-		/* Received: the receiver reduces, then its dependants may go. */
-		uint64_t red = m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
-		if (fin + red + sys->endpoint_delay_ps > end)
-			end = fin + red + sys->endpoint_delay_ps;
 		done++;
 		for (uint32_t k = coff[ev.msg]; k < coff[ev.msg + 1]; k++) {
 			uint32_t c = child[k];
 			uint64_t t = fin + red + (d->msgs[c].chunk_start ? sys->endpoint_delay_ps : 0);
 			if (t > ready[c])
 				ready[c] = t;
-			if (!--left[c] &&
-			    aw_push(&h, (struct aw_ev){ ready[c] + sys->endpoint_delay_ps, seq++, c, 0 }))
+			uint64_t go = ready[c] + (d->msgs[c].src == d->msgs[c].dst ? 0
+										: sys->endpoint_delay_ps);
+			if (!--left[c] && aw_push(&h, (struct aw_ev){ go, seq++, c, 0 }))
 				goto out;
 		}
 	}

@@ -32,7 +32,8 @@ enum coll_algo {
 #define COLL_NALGOS 4
 
 struct coll_msg {
-	uint32_t src, dst;           /* ranks */
+	uint32_t src, dst;           /* ranks; src == dst: a local barrier, no bytes,
+					over as soon as its dependencies are */
 	uint64_t bytes;
 	uint32_t chunk, step;
 	uint32_t block;              /* data block of the chunk it carries (0..n-1), */

@@ -67,6 +67,31 @@ static struct coll_msg *new_msg(struct builder *b)
 	return m;
 }
 
+/* A barrier: a local message of no bytes at rank r that is over when the
+ * messages in list and the earlier barrier `after` (if any) are. */
+static int barrier(struct builder *b, uint32_t r, uint32_t c, uint32_t ph, const struct vec *list,
+		   uint32_t after, uint32_t *out)
+{
+	uint32_t id = b->d->nmsgs;
+	struct coll_msg *m = new_msg(b);
+	if (!m)
+		return -1;
+	m->src = m->dst = r;    /* local: no network, no endpoint delay */
+	m->chunk = c;
+	m->step = ph;
+	m->bmask = 0x80000000u;     /* with block 1: no block at all */
+	m->block = 1;
+	m->dep_off = (uint32_t)b->deps.n;
+	for (size_t q = 0; q < list->n; q++)
+		if (push(&b->deps, list->v[q]))
+			return -1;
+	if (after != UINT32_MAX && push(&b->deps, after))
+		return -1;
+	m->ndeps = (uint32_t)b->deps.n - m->dep_off;
+	*out = id;
+	return 0;
+}
+
 /* Which block a rank of a flat all-reduce holds reduced after its
  * reduce-scatter half: the block of its last reducing receive. */
 static int owners(uint32_t n, enum coll_algo algo, uint32_t *own, char *err, size_t errlen)
@@ -113,6 +138,11 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	uint32_t *own[8] = { 0 }, *inv[8] = { 0 }, stride[8];
 	struct vec *recv = calloc((size_t)2 * nph * n, sizeof(*recv)); /* [2][phase][rank] */
 	struct vec *sent = calloc((size_t)nph * n, sizeof(*sent));      /* [phase][rank] */
+	/* Barriers, zero-cost local messages: brecv[parity][phase][rank] is
+	 * over when the rank has received everything of that phase and the
+	 * ones before; ball (baseline) also when its sends have arrived. */
+	uint32_t *brecv = malloc((size_t)2 * nph * n * sizeof(*brecv));
+	uint32_t *ball = malloc((size_t)nph * n * sizeof(*ball));
 	/* Per rank: prefix (pre_mod, pre_val) and piece size at each level. */
 	uint32_t *pre_val = calloc((size_t)(k + 1) * n, sizeof(*pre_val));
 	uint64_t *piece = calloc((size_t)(k + 1) * n, sizeof(*piece));
@@ -123,7 +153,7 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 		snprintf(err, errlen, "at most 8 dimensions");
 		goto out;
 	}
-	if (!recv || !sent || !pre_val || !piece || !gid)
+	if (!recv || !sent || !brecv || !ball || !pre_val || !piece || !gid)
 		goto nomem;
 	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
 		stride[i] = s;
@@ -156,7 +186,8 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	d->ndims = k;
 	for (uint32_t c = 0; c < chunks; c++) {
 		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
-		struct vec *prev = recv + (size_t)((c + 1) % 2) * nph * n;
+		uint32_t *bcur = brecv + (size_t)(c % 2) * nph * n;
+		uint32_t *bprev = brecv + (size_t)((c + 1) % 2) * nph * n;
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			cur[i].n = sent[i].n = 0;
 		/* All-gather: chunk c of every rank's input, n of them. */
@@ -250,30 +281,21 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 						}
 					}
 					/* The data it carries came in the phases before:
-					 * all of them, as the last alone does not imply the
-					 * others at this rank (like halving-doubling). */
-					for (uint32_t pp = 0; pp < ph; pp++)
-						for (size_t q = 0; q < cur[pp * n + src].n; q++)
-							if (push(&b.deps, cur[pp * n + src].v[q]))
-								goto nomem_f;
+					 * all of them (the last alone does not imply the
+					 * others at this rank), which the barrier of the
+					 * phase before stands for. */
+					if (ph > 0 && push(&b.deps, bcur[(ph - 1) * n + src]))
+						goto nomem_f;
 					/* One chunk at a time per phase. */
-					if (!intra && c > 0)
-						for (size_t q = 0; q < prev[ph * n + src].n; q++)
-							if (push(&b.deps, prev[ph * n + src].v[q]))
-								goto nomem_f;
+					if (!intra && c > 0 && push(&b.deps, bprev[ph * n + src]))
+						goto nomem_f;
 					/* Baseline phases work on the same blocks, so data
 					 * may enter a rank only once the phase before is
 					 * over there: all it had to send has gone and all
 					 * it had to receive has come (a late copy would
 					 * overwrite the new sum). */
-					if (baseline && ph > 0) {
-						const struct vec *o[2] = { &sent[(ph - 1) * n + m->dst],
-									   &cur[(ph - 1) * n + m->dst] };
-						for (int j = 0; j < 2; j++)
-							for (size_t q = 0; q < o[j]->n; q++)
-								if (push(&b.deps, o[j]->v[q]))
-									goto nomem_f;
-					}
+					if (baseline && ph > 0 && push(&b.deps, ball[(ph - 1) * n + m->dst]))
+						goto nomem_f;
 					m->ndeps = (uint32_t)b.deps.n - m->dep_off;
 					if (push(&cur[ph * n + m->dst], id) || push(&sent[ph * n + src], id))
 						goto nomem_f;
@@ -290,6 +312,14 @@ nomem_f:
 						uint32_t r = gid[j], o = own[dim][j];
 						piece[(L + 1) * n + r] = coll_part(piece[L * n + r], nd, o);
 					}
+			}
+			for (uint32_t r = 0; r < n; r++) {
+				if (barrier(&b, r, c, ph, &cur[ph * n + r],
+					    ph ? bcur[(ph - 1) * n + r] : UINT32_MAX, &bcur[ph * n + r]))
+					goto nomem;
+				if (baseline && barrier(&b, r, c, ph, &sent[ph * n + r], bcur[ph * n + r],
+							&ball[ph * n + r]))
+					goto nomem;
 			}
 		}
 	}
@@ -310,6 +340,8 @@ out:
 		for (size_t i = 0; i < (size_t)2 * nph * n; i++)
 			free(recv[i].v);
 	free(recv);
+	free(brecv);
+	free(ball);
 	if (sent)
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			free(sent[i].v);

@@ -77,17 +77,24 @@ static void on_recv(struct sim *s, void *arg)
 	struct msg_arg *a = arg;
 	struct fe_coll_run *r = a->run;
 	const struct coll_msg *m = &r->dag.msgs[a->id];
+	int local = m->src == m->dst;    /* a barrier: no data, no NPU time */
 	uint64_t now = sim_now(s), red = m->reduce ? coll_reduce_ps(&r->sys, m->bytes) : 0;
 	uint64_t fin = now + red + r->sys.endpoint_delay_ps;
-	if (fin > r->end_ps)
+	if (!local && fin > r->end_ps)
 		r->end_ps = fin;
 	for (uint32_t k = r->child_off[a->id]; k < r->child_off[a->id + 1]; k++) {
 		uint32_t c = r->child[k];
-		uint64_t t = now + red + (r->dag.msgs[c].chunk_start ? r->sys.endpoint_delay_ps : 0);
+		const struct coll_msg *cm = &r->dag.msgs[c];
+		uint64_t t = now + red + (cm->chunk_start ? r->sys.endpoint_delay_ps : 0);
 		if (t > r->ready_ps[c])
 			r->ready_ps[c] = t;
-		if (--r->left[c] == 0)
-			sim_schedule(s, r->ready_ps[c] + r->sys.endpoint_delay_ps - now, send_now, &r->args[c]);
+		if (--r->left[c])
+			continue;
+		if (cm->src == cm->dst)
+			sim_schedule(s, r->ready_ps[c] - now, on_recv, &r->args[c]);
+		else
+			sim_schedule(s, r->ready_ps[c] + r->sys.endpoint_delay_ps - now, send_now,
+				     &r->args[c]);
 	}
 	if (++r->received == r->dag.nmsgs) {
 		r->res.time_ps = r->end_ps - r->res.start_ps;
@@ -104,11 +111,19 @@ static void start(struct sim *s, void *arg)
 	trace_coll(s, r, NET_TR_COLL_START);
 	for (uint32_t i = 0; i < r->dag.nmsgs; i++) {
 		const struct coll_msg *m = &r->dag.msgs[i];
-		sim_recv(s, r->host[m->src], r->host[m->dst], m->bytes, tag_of(r, i), on_recv, &r->args[i]);
+		if (m->src != m->dst)
+			sim_recv(s, r->host[m->src], r->host[m->dst], m->bytes, tag_of(r, i), on_recv,
+				 &r->args[i]);
 	}
-	for (uint32_t i = 0; i < r->dag.nmsgs; i++)
-		if (r->dag.msgs[i].ndeps == 0)
+	for (uint32_t i = 0; i < r->dag.nmsgs; i++) {
+		const struct coll_msg *m = &r->dag.msgs[i];
+		if (m->ndeps)
+			continue;
+		if (m->src == m->dst)
+			sim_schedule(s, 0, on_recv, &r->args[i]);
+		else
 			sim_schedule(s, r->sys.endpoint_delay_ps, send_now, &r->args[i]);
+	}
 }
 
 /* ASTRA-sim's congestion-unaware time of one message over the route, for
