@@ -109,15 +109,53 @@ uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes)
 	return 3 * (bytes * 1000000000ull / sys->local_mem_bw_Bps) * 1000;
 }
 
+/* Children lists (who waits for whom) of a DAG: coff[i]..coff[i+1] in
+ * child. Returns 0 or -1 (out of memory; both NULL then). */
+static int children(const struct coll_dag *d, uint32_t **coff_out, uint32_t **child_out)
+{
+	uint32_t M = d->nmsgs;
+	uint32_t *coff = calloc((size_t)M + 1, sizeof(*coff)), *child = calloc(d->ndeps + 1,
+									     sizeof(*child));
+	uint32_t *fill = calloc(M + 1, sizeof(*fill));
+	if (!coff || !child || !fill) {
+		free(coff);
+		free(child);
+		free(fill);
+		*coff_out = *child_out = NULL;
+		return -1;
+	}
+	for (uint32_t i = 0; i < M; i++)
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++)
+			coff[d->deps[d->msgs[i].dep_off + k] + 1]++;
+	for (uint32_t i = 0; i < M; i++)
+		coff[i + 1] += coff[i];
+	for (uint32_t i = 0; i < M; i++)
+		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++) {
+			uint32_t p = d->deps[d->msgs[i].dep_off + k];
+			child[coff[p] + fill[p]++] = i;
+		}
+	free(fill);
+	*coff_out = coff;
+	*child_out = child;
+	return 0;
+}
+
 uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
 		   void *ctx)
 {
-	/* Messages are in dependency order (a dependency always has a smaller
-	 * id), so one pass computes every receive time. */
-	uint64_t *recv = malloc(d->nmsgs * sizeof(*recv)), end = 0;
-	if (!recv)
-		return 0;
-	for (uint32_t i = 0; i < d->nmsgs; i++) {
+	/* Receive times in a topological order (Kahn): a message's time
+	 * depends only on its dependencies', so any such order gives the same
+	 * result, whatever the ids. */
+	uint32_t M = d->nmsgs, *coff, *child, *left = calloc(M + 1, sizeof(*left));
+	uint32_t *queue = malloc(((size_t)M + 1) * sizeof(*queue)), head = 0, tail = 0;
+	uint64_t *recv = calloc((size_t)M + 1, sizeof(*recv)), end = 0;
+	if (children(d, &coff, &child) || !left || !queue || !recv)
+		goto out;
+	for (uint32_t i = 0; i < M; i++)
+		if (!(left[i] = d->msgs[i].ndeps))
+			queue[tail++] = i;
+	while (head < tail) {
+		uint32_t i = queue[head++];
 		const struct coll_msg *m = &d->msgs[i];
 		uint64_t ready = 0;
 		for (uint32_t k = 0; k < m->ndeps; k++) {
@@ -132,14 +170,24 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 		}
 		if (m->src == m->dst) {     /* a barrier */
 			recv[i] = ready;
-			continue;
+		} else {
+			recv[i] = ready + sys->endpoint_delay_ps + cost(ctx, m);
+			uint64_t fin = recv[i] + (m->reduce ? coll_reduce_ps(sys, m->bytes) : 0) +
+				       sys->endpoint_delay_ps;
+			if (fin > end)
+				end = fin;
 		}
-		recv[i] = ready + sys->endpoint_delay_ps + cost(ctx, m);
-		uint64_t fin = recv[i] + (m->reduce ? coll_reduce_ps(sys, m->bytes) : 0) +
-			       sys->endpoint_delay_ps;
-		if (fin > end)
-			end = fin;
+		for (uint32_t k = coff[i]; k < coff[i + 1]; k++)
+			if (!--left[child[k]])
+				queue[tail++] = child[k];
 	}
+	if (tail != M)
+		end = 0;                    /* a cycle: no answer */
+out:
+	free(coff);
+	free(child);
+	free(left);
+	free(queue);
 	free(recv);
 	return end;
 }
@@ -278,4 +326,137 @@ out:
 	free(child);
 	free(fill);
 	return done == M ? end : 0;
+}
+
+/* ---- one server per (rank, dimension): fixing the order of service ---- */
+
+enum { OS_DONE = 0, OS_REQUEST = 1 };
+
+int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
+		       void *ctx, uint32_t nservers)
+{
+	uint32_t M = d->nmsgs, *coff = NULL, *child = NULL, seq = 0, done = 0, nextra = 0;
+	uint32_t *left = calloc(M + 1, sizeof(*left)), *after = malloc((M + 1) * sizeof(*after));
+	uint32_t *qnext = malloc((M + 1) * sizeof(*qnext));
+	uint32_t *qhead = malloc((nservers + 1) * sizeof(*qhead)), *qtail = malloc((nservers + 1) *
+										    sizeof(*qtail));
+	uint32_t *last_rel = malloc((nservers + 1) * sizeof(*last_rel));
+	uint8_t *busy = calloc(nservers + 1, 1);
+	uint64_t *ready = calloc((size_t)M + 1, sizeof(*ready));
+	uint32_t *nd = NULL;
+	struct aw_heap h = { 0 };
+	int rc = -1;
+	if (children(d, &coff, &child) || !left || !after || !qnext || !qhead || !qtail ||
+	    !last_rel || !busy || !ready)
+		goto out;
+	for (uint32_t s = 0; s < nservers; s++)
+		qhead[s] = qtail[s] = last_rel[s] = UINT32_MAX;
+	for (uint32_t i = 0; i < M; i++) {
+		after[i] = UINT32_MAX;
+		left[i] = d->msgs[i].ndeps;
+	}
+#define BECOME_READY(i, t)                                                                        \
+	do {                                                                                      \
+		const struct coll_msg *bm_ = &d->msgs[i];                                          \
+		uint64_t at_ = (t);                                                                \
+		int kind_ = OS_DONE;                                                               \
+		if (bm_->gate && bm_->server)                                                      \
+			kind_ = OS_REQUEST;                                                        \
+		else if (bm_->src != bm_->dst)                                                     \
+			at_ += sys->endpoint_delay_ps + cost(ctx, bm_);                            \
+		if (aw_push(&h, (struct aw_ev){ at_, seq++, (i), (uint16_t)kind_ }))               \
+			goto out;                                                                  \
+	} while (0)
+	for (uint32_t i = 0; i < M; i++)
+		if (!left[i])
+			BECOME_READY(i, 0);
+	while (h.n) {
+		struct aw_ev ev = aw_pop(&h);
+		const struct coll_msg *m = &d->msgs[ev.msg];
+		if (ev.hop == OS_REQUEST) {
+			uint32_t s = m->server - 1;
+			if (s >= nservers)
+				goto out;
+			if (!busy[s]) {
+				busy[s] = 1;
+				after[ev.msg] = last_rel[s];
+				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, ev.msg, OS_DONE }))
+					goto out;
+			} else {
+				qnext[ev.msg] = UINT32_MAX;
+				if (qtail[s] == UINT32_MAX)
+					qhead[s] = ev.msg;
+				else
+					qnext[qtail[s]] = ev.msg;
+				qtail[s] = ev.msg;
+			}
+			continue;
+		}
+		done++;
+		if (m->release && m->server) {
+			uint32_t s = m->server - 1;
+			if (s >= nservers)
+				goto out;
+			last_rel[s] = ev.msg;
+			if (qhead[s] != UINT32_MAX) {
+				uint32_t g = qhead[s];
+				qhead[s] = qnext[g];
+				if (qhead[s] == UINT32_MAX)
+					qtail[s] = UINT32_MAX;
+				after[g] = ev.msg;
+				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, g, OS_DONE }))
+					goto out;
+			} else {
+				busy[s] = 0;
+			}
+		}
+		uint64_t red = m->src != m->dst && m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
+		for (uint32_t k = coff[ev.msg]; k < coff[ev.msg + 1]; k++) {
+			uint32_t c = child[k];
+			uint64_t t = ev.t + red + (d->msgs[c].chunk_start ? sys->endpoint_delay_ps : 0);
+			if (t > ready[c])
+				ready[c] = t;
+			if (!--left[c])
+				BECOME_READY(c, ready[c]);
+		}
+	}
+#undef BECOME_READY
+	if (done != M)
+		goto out;                   /* something never ran */
+	/* The order found becomes dependencies: each gate also waits for the
+	 * release before it on its server. */
+	for (uint32_t i = 0; i < M; i++)
+		nextra += after[i] != UINT32_MAX;
+	if (!(nd = malloc(((size_t)d->ndeps + nextra + 1) * sizeof(*nd))))
+		goto out;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < M; i++) {
+		struct coll_msg *m = &d->msgs[i];
+		uint32_t off = n;
+		for (uint32_t k = 0; k < m->ndeps; k++)
+			nd[n++] = d->deps[m->dep_off + k];
+		if (after[i] != UINT32_MAX)
+			nd[n++] = after[i];
+		m->dep_off = off;
+		m->ndeps = n - off;
+	}
+	free(d->deps);
+	d->deps = nd;
+	d->ndeps = n;
+	nd = NULL;
+	rc = 0;
+out:
+	free(h.e);
+	free(coff);
+	free(child);
+	free(left);
+	free(after);
+	free(qnext);
+	free(qhead);
+	free(qtail);
+	free(last_rel);
+	free(busy);
+	free(ready);
+	free(nd);
+	return rc;
 }

@@ -45,6 +45,11 @@ struct coll_msg {
 	uint32_t pre_mod, pre_val, radix;
 	uint8_t reduce;              /* receiver adds (1) or copies (0) the block */
 	uint8_t chunk_start;         /* waits for the sender's previous chunk to end */
+	/* One server per (rank, dimension), as ASTRA-sim runs a dimension's
+	 * phases one chunk at a time: a gate (a barrier) takes server - 1 when
+	 * its dependencies are over, a release barrier gives it back. */
+	uint8_t gate, release;
+	uint32_t server;             /* 0: none */
 	uint32_t ndeps, dep_off;     /* deps[dep_off ..]: messages src must have received */
 };
 
@@ -123,6 +128,16 @@ uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes);
  * above (no contention): the collective's time, ps. */
 uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
 		   void *ctx);
+
+/* Fix the order in which each server serves its gates: run the DAG with
+ * the given costs, each server granting requests first come, first served
+ * (ties by message id), and add to every gate a dependency on the release
+ * that precedes it on its server. Afterwards the DAG holds that order as
+ * plain dependencies, so every evaluation and the packet-level run follow
+ * the same schedule (and ranks cannot order a server differently and
+ * deadlock). Returns 0, or -1 (out of memory, or a DAG that cannot finish). */
+int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
+		       void *ctx, uint32_t nservers);
 
 /* A message's route for the congestion-aware model: the ids (< nlinks) of
  * the links it crosses in order and each hop's time (ps); returns the hop

@@ -14,11 +14,12 @@
  * whose digit 0 is its own (the flat algorithm decides which), so along
  * dimension 1 it splits only those, and so on.
  *
- * Order: every message of a phase at a rank waits for all of that rank's
- * receives in the phases before (its data is what they brought), and a
- * phase's first messages of chunk c+1 wait for the rank's receives in the
- * same phase of chunk c: one chunk at a time per phase, so chunks pipeline
- * across phases as in a flow shop.
+ * Order: every message of a phase at a rank waits for that rank's gate,
+ * which opens when all of its receives in the phases before are in (its data
+ * is what they brought) and it holds the phase's dimension: one server per
+ * (rank, dimension), taken by the gate and given back by the barrier that
+ * ends the phase there. Chunks thus pipeline across dimensions as a flow
+ * shop; coll_order_servers fixes who is served first.
  */
 #include "collectives/coll.h"
 
@@ -147,13 +148,14 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	uint32_t *pre_val = calloc((size_t)(k + 1) * n, sizeof(*pre_val));
 	uint64_t *piece = calloc((size_t)(k + 1) * n, sizeof(*piece));
 	uint32_t *gid = malloc(n * sizeof(*gid)), *map = NULL;
+	uint32_t *gate = malloc(n * sizeof(*gate));
 	struct builder b = { .d = d };
 	int rc = -1;
 	if (k > 8) {
 		snprintf(err, errlen, "at most 8 dimensions");
 		goto out;
 	}
-	if (!recv || !sent || !brecv || !ball || !pre_val || !piece || !gid)
+	if (!recv || !sent || !brecv || !ball || !pre_val || !piece || !gid || !gate)
 		goto nomem;
 	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
 		stride[i] = s;
@@ -187,7 +189,6 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	for (uint32_t c = 0; c < chunks; c++) {
 		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
 		uint32_t *bcur = brecv + (size_t)(c % 2) * nph * n;
-		uint32_t *bprev = brecv + (size_t)((c + 1) % 2) * nph * n;
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			cur[i].n = sent[i].n = 0;
 		/* All-gather: chunk c of every rank's input, n of them. */
@@ -226,6 +227,16 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 			/* Baseline: every phase covers the whole chunk, its n_d
 			 * blocks being the residues b mod n_d (prefix level 0). */
 			uint32_t L = baseline ? 0 : dim;
+			/* Gates: rank r may start this phase once its phases before
+			 * are over and it holds dimension dim's server. */
+			for (uint32_t r = 0; r < n; r++) {
+				static const struct vec none;
+				if (barrier(&b, r, c, ph, &none, ph ? bcur[(ph - 1) * n + r] : UINT32_MAX,
+					    &gate[r]))
+					goto nomem;
+				d->msgs[gate[r]].gate = 1;
+				d->msgs[gate[r]].server = r * k + dim + 1;
+			}
 			/* Every group of this dimension: the ranks whose coordinate
 			 * dim is 0 lead one each. */
 			for (uint32_t lead = 0; lead < n; lead++) {
@@ -280,14 +291,11 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 							intra++;
 						}
 					}
-					/* The data it carries came in the phases before:
-					 * all of them (the last alone does not imply the
-					 * others at this rank), which the barrier of the
-					 * phase before stands for. */
-					if (ph > 0 && push(&b.deps, bcur[(ph - 1) * n + src]))
-						goto nomem_f;
-					/* One chunk at a time per phase. */
-					if (!intra && c > 0 && push(&b.deps, bprev[ph * n + src]))
+					/* The rank's gate for this phase: the phases
+					 * before are over here (their barrier; the last
+					 * receive alone would not imply the others) and
+					 * the dimension's server is ours. */
+					if (push(&b.deps, gate[src]))
 						goto nomem_f;
 					/* Baseline phases work on the same blocks, so data
 					 * may enter a rank only once the phase before is
@@ -314,9 +322,10 @@ nomem_f:
 					}
 			}
 			for (uint32_t r = 0; r < n; r++) {
-				if (barrier(&b, r, c, ph, &cur[ph * n + r],
-					    ph ? bcur[(ph - 1) * n + r] : UINT32_MAX, &bcur[ph * n + r]))
+				if (barrier(&b, r, c, ph, &cur[ph * n + r], gate[r], &bcur[ph * n + r]))
 					goto nomem;
+				d->msgs[bcur[ph * n + r]].release = 1;
+				d->msgs[bcur[ph * n + r]].server = r * k + dim + 1;
 				if (baseline && barrier(&b, r, c, ph, &sent[ph * n + r], bcur[ph * n + r],
 							&ball[ph * n + r]))
 					goto nomem;
@@ -349,6 +358,7 @@ out:
 	free(pre_val);
 	free(piece);
 	free(gid);
+	free(gate);
 	free(map);
 	for (uint32_t i = 0; i < 8; i++) {
 		free(own[i]);

@@ -323,6 +323,16 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		for (uint32_t i = 0; i < ndim; i++)
 			r->res.dims[i] = dims[i];
 		r->res.ndims = ndim;
+		/* Who each (rank, dimension) serves first is decided once, on the
+		 * congestion-unaware model, and then held by every evaluation
+		 * and by the packet-level run alike. */
+		r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
+		r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
+		if (coll_order_servers(&r->dag, &r->sys, unaware_cost, r, n * ndim)) {
+			snprintf(err, errlen, "out of memory ordering the collective's phases");
+			fe_coll_free(r);
+			return -1;
+		}
 	} else if (coll_build((enum coll_op)cfg->op, (enum coll_algo)cfg->algo, n, cfg->size_bytes,
 			      cfg->chunks, &r->dag, err, errlen)) {
 		fe_coll_free(r);
