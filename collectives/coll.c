@@ -332,25 +332,42 @@ out:
 
 enum { OS_DONE = 0, OS_REQUEST = 1 };
 
+/* The oldest release of server s not yet paired with a grant. */
+static uint32_t take_release(uint32_t *head, uint32_t *tail, const uint32_t *next, uint32_t s)
+{
+	uint32_t r = head[s];
+	if (r != UINT32_MAX) {
+		head[s] = next[r];
+		if (head[s] == UINT32_MAX)
+			tail[s] = UINT32_MAX;
+	}
+	return r;
+}
+
 int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
-		       void *ctx, uint32_t nservers)
+		       void *ctx, uint32_t nservers, uint32_t slots)
 {
 	uint32_t M = d->nmsgs, *coff = NULL, *child = NULL, seq = 0, done = 0, nextra = 0;
 	uint32_t *left = calloc(M + 1, sizeof(*left)), *after = malloc((M + 1) * sizeof(*after));
 	uint32_t *qnext = malloc((M + 1) * sizeof(*qnext));
 	uint32_t *qhead = malloc((nservers + 1) * sizeof(*qhead)), *qtail = malloc((nservers + 1) *
 										    sizeof(*qtail));
-	uint32_t *last_rel = malloc((nservers + 1) * sizeof(*last_rel));
-	uint8_t *busy = calloc(nservers + 1, 1);
+	/* Per server: grants so far, and its releases in the order they came;
+	 * grant j (j >= slots) is the one release j - slots made room for. */
+	uint32_t *granted = calloc(nservers + 1, sizeof(*granted));
+	uint32_t *busy = calloc(nservers + 1, sizeof(*busy));
+	uint32_t *rel_next = malloc((M + 1) * sizeof(*rel_next));
+	uint32_t *rel_head = malloc((nservers + 1) * sizeof(*rel_head));
+	uint32_t *rel_tail = malloc((nservers + 1) * sizeof(*rel_tail));
 	uint64_t *ready = calloc((size_t)M + 1, sizeof(*ready));
 	uint32_t *nd = NULL;
 	struct aw_heap h = { 0 };
 	int rc = -1;
 	if (children(d, &coff, &child) || !left || !after || !qnext || !qhead || !qtail ||
-	    !last_rel || !busy || !ready)
+	    !granted || !busy || !rel_next || !rel_head || !rel_tail || !ready || !slots)
 		goto out;
 	for (uint32_t s = 0; s < nservers; s++)
-		qhead[s] = qtail[s] = last_rel[s] = UINT32_MAX;
+		qhead[s] = qtail[s] = rel_head[s] = rel_tail[s] = UINT32_MAX;
 	for (uint32_t i = 0; i < M; i++) {
 		after[i] = UINT32_MAX;
 		left[i] = d->msgs[i].ndeps;
@@ -377,9 +394,11 @@ int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_
 			uint32_t s = m->server - 1;
 			if (s >= nservers)
 				goto out;
-			if (!busy[s]) {
-				busy[s] = 1;
-				after[ev.msg] = last_rel[s];
+			if (busy[s] < slots) {
+				busy[s]++;
+				after[ev.msg] = granted[s]++ >= slots ? take_release(rel_head, rel_tail,
+										     rel_next, s)
+								      : UINT32_MAX;
 				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, ev.msg, OS_DONE }))
 					goto out;
 			} else {
@@ -397,17 +416,23 @@ int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_
 			uint32_t s = m->server - 1;
 			if (s >= nservers)
 				goto out;
-			last_rel[s] = ev.msg;
+			rel_next[ev.msg] = UINT32_MAX;
+			if (rel_tail[s] == UINT32_MAX)
+				rel_head[s] = ev.msg;
+			else
+				rel_next[rel_tail[s]] = ev.msg;
+			rel_tail[s] = ev.msg;
 			if (qhead[s] != UINT32_MAX) {
 				uint32_t g = qhead[s];
 				qhead[s] = qnext[g];
 				if (qhead[s] == UINT32_MAX)
 					qtail[s] = UINT32_MAX;
-				after[g] = ev.msg;
+				granted[s]++;
+				after[g] = take_release(rel_head, rel_tail, rel_next, s);
 				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, g, OS_DONE }))
 					goto out;
 			} else {
-				busy[s] = 0;
+				busy[s]--;
 			}
 		}
 		uint64_t red = m->src != m->dst && m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
@@ -454,8 +479,11 @@ out:
 	free(qnext);
 	free(qhead);
 	free(qtail);
-	free(last_rel);
+	free(granted);
 	free(busy);
+	free(rel_next);
+	free(rel_head);
+	free(rel_tail);
 	free(ready);
 	free(nd);
 	return rc;

@@ -130,14 +130,15 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 		   void *ctx);
 
 /* Fix the order in which each server serves its gates: run the DAG with
- * the given costs, each server granting requests first come, first served
- * (ties by message id), and add to every gate a dependency on the release
- * that precedes it on its server. Afterwards the DAG holds that order as
+ * the given costs, each server holding up to `slots` gates at once
+ * (ASTRA-sim's active-chunks-per-dimension) and granting requests first
+ * come, first served (ties by message id), and add to every gate beyond
+ * the first `slots` a dependency on the release that made room for it. Afterwards the DAG holds that order as
  * plain dependencies, so every evaluation and the packet-level run follow
  * the same schedule (and ranks cannot order a server differently and
  * deadlock). Returns 0, or -1 (out of memory, or a DAG that cannot finish). */
 int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
-		       void *ctx, uint32_t nservers);
+		       void *ctx, uint32_t nservers, uint32_t slots);
 
 /* A message's route for the congestion-aware model: the ids (< nlinks) of
  * the links it crosses in order and each hop's time (ps); returns the hop

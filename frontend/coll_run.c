@@ -328,7 +328,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		 * and by the packet-level run alike. */
 		r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
 		r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
-		if (coll_order_servers(&r->dag, &r->sys, unaware_cost, r, n * ndim)) {
+		if (coll_order_servers(&r->dag, &r->sys, unaware_cost, r, n * ndim,
+				       cfg->active_chunks ? cfg->active_chunks : 1)) {
 			snprintf(err, errlen, "out of memory ordering the collective's phases");
 			fe_coll_free(r);
 			return -1;

@@ -999,6 +999,7 @@ static const struct field coll_fields[] = {
 	NUM(struct fe_coll, "size", F_SIZE, size_bytes, 1, UINT64_MAX),
 	OTHER("algorithm"),
 	NUM(struct fe_coll, "chunks", F_UINT, chunks, 1, 1024),
+	NUM(struct fe_coll, "active_chunks", F_UINT, active_chunks, 1, 1024),
 	OTHER("discipline"),
 	NUM(struct fe_coll, "start", F_TIME, start_ps, 0, 1000000 * NET_PS_PER_S),
 	OTHER("group"),
@@ -1048,12 +1049,8 @@ static int apply_system(struct ctx *c, const yaml_node_t *n, const yaml_node_t *
 	if (warn[0])
 		snprintf(c->exp->warnings + wl, sizeof(c->exp->warnings) - wl, "%s%s",
 			 wl ? "; " : "", warn);
-	wl = strlen(c->exp->warnings);
-	if (sys.active_chunks > 1)
-		snprintf(c->exp->warnings + wl, sizeof(c->exp->warnings) - wl,
-			 "%s%s: active-chunks-per-dimension %u: on one dimension pktsim runs "
-			 "chunks one after another, as the astra discipline does", wl ? "; " : "",
-			 key, sys.active_chunks);
+	if (sys.active_chunks && !map_get(c, n, "active_chunks", NULL))
+		co->active_chunks = sys.active_chunks;
 	return 0;
 }
 
@@ -1066,6 +1063,7 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 	yaml_node_t *v;
 	snprintf(path, sizeof(path), "workload.collectives[%zu]", i);
 	co->chunks = 1;
+	co->active_chunks = 1;
 	co->endpoint_delay_ps = 10 * NET_PS_PER_NS;
 	co->line = node_line(n);
 	if (n->type != YAML_MAPPING_NODE)

@@ -45,6 +45,7 @@ struct fe_coll {
 	uint32_t chunks;          /* default 1 */
 	int pipelined;            /* discipline: pipelined (default astra) */
 	int baseline;             /* collective_optimization: baseline (multi-dim) */
+	uint32_t active_chunks;   /* multi-dim: chunks a dimension runs at once (1) */
 	uint64_t start_ps;
 	uint32_t *group;          /* participating hosts, rank order; NULL: all hosts */
 	uint32_t ngroup;

@@ -172,6 +172,26 @@ static void test_ring4_switch8_chunks_flow_shop(void)
 	scen_close(&sc);
 }
 
+/* active_chunks: 2 lets each (NPU, dimension) run two chunks' phases at
+ * once. The model, with no contention, then halves the schedule: ring
+ * reduce-scatters of chunks 0-1 end at 235,905 and 2-3 at 471,810; switch
+ * all-reduces at 386,755 and 622,660; the all-gathers wait for the ring
+ * (471,810 -> 707,715, then -> 943,620): 943,630 ns. At packet level two
+ * chunks on one ring share its links, so it takes about as long as one at
+ * a time: the difference is all contention. */
+static void test_ring4_switch8_two_active_chunks(void)
+{
+	struct scen sc;
+	const struct fe_coll_result *r = run_coll(&sc, ring4_switch8,
+		"{mtu: 4096B, ack_every: 64, headers: {data: 0B}}",
+		"{op: all-reduce, size: 64MiB, chunks: 4, active_chunks: 2}");
+	CU_ASSERT_EQUAL(r->astra_unaware_ps, 943630000ull);
+	double gap = (double)r->time_ps - (double)r->astra_unaware_ps;
+	CU_ASSERT_TRUE(gap > 0.5 * (double)r->astra_unaware_ps);
+	CU_ASSERT_TRUE((double)r->time_ps - (double)r->idle_ps > 0.99 * gap);
+	scen_close(&sc);
+}
+
 /* collective_optimization: baseline runs a whole all-reduce of the 64 MiB
  * along each dimension: the ring of 4 in 6 steps of 16 MiB (313,010 ns
  * each), then the switch of 8 in 14 steps of 8 MiB (floor(1,000 +
@@ -424,6 +444,7 @@ static const struct unit_test run_tests[] = {
 	{ "hd_switch16_matches_astra", test_hd_switch16_matches_astra },
 	{ "ring4_switch8_hierarchical_matches_astra", test_ring4_switch8_hierarchical_matches_astra },
 	{ "ring4_switch8_chunks_flow_shop", test_ring4_switch8_chunks_flow_shop },
+	{ "ring4_switch8_two_active_chunks", test_ring4_switch8_two_active_chunks },
 	{ "ring4_switch8_baseline", test_ring4_switch8_baseline },
 	{ "ring4_switch8_rs_and_ag", test_ring4_switch8_rs_and_ag },
 	{ "direct_on_a_switch_is_far_from_the_model", test_direct_on_a_switch_is_far_from_the_model },

@@ -397,7 +397,7 @@ static const char astra_system[] =
 	"{\n"
 	"  \"scheduling-policy\": \"LIFO\",\n"
 	"  \"endpoint-delay\": 10,\n"
-	"  \"active-chunks-per-dimension\": 1,\n"
+	"  \"active-chunks-per-dimension\": 3,\n"
 	"  \"preferred-dataset-splits\": 4,\n"
 	"  \"all-reduce-implementation\": [\"halvingDoubling\"],\n"
 	"  \"all-gather-implementation\": [\"ring\"],\n"
@@ -433,6 +433,7 @@ static void test_astra_system_file_sets_collective_defaults(void)
 	CU_ASSERT_EQUAL(exp.colls[1].chunks, 2);
 	CU_ASSERT_EQUAL(exp.colls[1].endpoint_delay_ps, 20000);
 	CU_ASSERT_FALSE(exp.colls[0].baseline);   /* the file says localBWAware */
+	CU_ASSERT_EQUAL(exp.colls[0].active_chunks, 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(exp.warnings, "keys not modelled by pktsim: "
 					     "scheduling-policy, boost-mode"));
 	fe_experiment_free(&exp);
