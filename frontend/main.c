@@ -61,12 +61,15 @@ static const char usage_text[] =
 	"      form, total capacity); --dot: Graphviz; --json: nodes, links, summary.\n"
 	"\n"
 	"  pktsim validate EXP.yaml --sizes FROM..TO [--factor F] [--algorithms A,B]\n"
-	"                 [--out PREFIX]\n"
+	"                 [--attribute] [--out PREFIX]\n"
 	"      Run the experiment's collectives at every size FROM, FROM x F, ... up\n"
 	"      to TO (default F = 4), for each algorithm listed (default: the\n"
 	"      file's), and write PREFIX.csv (packet time, the analytical models,\n"
 	"      the error and its causes, busbw) and PREFIX.svg (error vs size).\n"
 	"      PREFIX defaults to the experiment's name + \"-validate\".\n"
+	"      --attribute   also run each point without CC, then without PFC and\n"
+	"                    with an unbounded buffer: the CSV's cc_ns,\n"
+	"                    pfc_or_drops_ns and queueing_ns split contention_ns\n"
 	"\n"
 	"  pktsim trace info FILE   record counts by kind, sizes, run status\n"
 	"  pktsim trace dump FILE   the header and every record, one JSON per line\n"
@@ -287,6 +290,7 @@ static int cmd_validate(int argc, char **argv)
 {
 	const char *path = NULL, *sizes = NULL, *algos = NULL, *prefix = NULL;
 	uint64_t factor = 4;
+	int attr = 0;
 	char err[1024], def[1024];
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -302,6 +306,8 @@ static int cmd_validate(int argc, char **argv)
 				prefix = argv[i];
 			else if (net_parse_uint(argv[i], 1024, &factor, err, sizeof(err)))
 				return usage_error("--factor: %s", err);
+		} else if (!strcmp(a, "--attribute")) {
+			attr = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("validate: unknown option %s", a);
 		} else if (!path) {
@@ -325,7 +331,8 @@ static int cmd_validate(int argc, char **argv)
 		snprintf(def + l, sizeof(def) - l, "-validate");
 		prefix = def;
 	}
-	int rc = fe_validate(path, sizes, (unsigned)factor, algos, prefix, stdout, err, sizeof(err));
+	int rc = fe_validate(path, sizes, (unsigned)factor, algos, attr, prefix, stdout, err,
+			     sizeof(err));
 	if (rc == 2)
 		return usage_error("%s", err);
 	if (rc)

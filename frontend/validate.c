@@ -26,6 +26,7 @@ struct point {
 	size_t id;
 	uint32_t op, npus;
 	uint64_t time_ps, unaware_ps, ab_ps, idle_ps, wire_ps, aware_ps;
+	uint64_t no_cc_ps, bare_ps;      /* --attribute: without CC; also without PFC */
 };
 
 static int parse_sizes(const char *s, uint64_t *lo, uint64_t *hi, char *err, size_t errlen)
@@ -87,7 +88,7 @@ static void write_csv(FILE *f, const struct point *pts, size_t n)
 {
 	fputs("size_bytes,algorithm,id,op,npus,time_ns,astra_unaware_ns,alpha_beta_ns,"
 	      "idle_fabric_ns,error_vs_astra_unaware,headers_ns,packetization_ns,contention_ns,"
-	      "busbw_GBps,astra_aware_ns\n", f);
+	      "busbw_GBps,astra_aware_ns,cc_ns,pfc_or_drops_ns,queueing_ns\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct point *p = &pts[i];
 		double nn = p->npus, S = (double)p->size * (p->op == COLL_ALL_GATHER ? nn : 1);
@@ -101,9 +102,14 @@ static void write_csv(FILE *f, const struct point *pts, size_t n)
 			((double)p->idle_ps - (double)p->wire_ps) / 1e3,
 			((double)p->time_ps - (double)p->idle_ps) / 1e3, bus);
 		if (p->aware_ps)
-			fprintf(f, "%.3f\n", (double)p->aware_ps / 1e3);
+			fprintf(f, "%.3f", (double)p->aware_ps / 1e3);
+		if (p->bare_ps && p->bare_ps != NET_TIME_NEVER && p->no_cc_ps != NET_TIME_NEVER)
+			fprintf(f, ",%.3f,%.3f,%.3f\n",
+				((double)p->time_ps - (double)p->no_cc_ps) / 1e3,
+				((double)p->no_cc_ps - (double)p->bare_ps) / 1e3,
+				((double)p->bare_ps - (double)p->idle_ps) / 1e3);
 		else
-			fputc('\n', f);
+			fputs(",,,\n", f);
 	}
 }
 
@@ -213,8 +219,59 @@ static void write_svg(FILE *f, const struct point *pts, size_t n, const char *ti
 #undef PY
 }
 
+/* The times of every collective in a run of exp as it stands (times[i],
+ * NET_TIME_NEVER if it did not finish). 0, or 1 with err set. */
+static int run_times(struct fe_experiment *exp, const char *path, uint64_t *times, char *err,
+		     size_t errlen)
+{
+	struct sim *s;
+	struct sim_opts opts = { 0 };
+	if (sim_create(exp, &opts, &s, err, errlen))
+		return 1;
+	if (sim_post_workload(s) || sim_run(s)) {
+		snprintf(err, errlen, "%s: %s", path, sim_errmsg(s));
+		sim_destroy(s);
+		return 1;
+	}
+	size_t nc;
+	struct fe_coll_run *const *cr = sim_colls(s, &nc);
+	for (size_t i = 0; i < nc; i++)
+		times[i] = fe_coll_result(cr[i])->time_ps;
+	sim_destroy(s);
+	return 0;
+}
+
+/*
+ * --attribute: the contention of every point split by counterfactual runs
+ * of the same experiment: without congestion control (cc: none), then also
+ * without PFC and with a buffer no queue can fill. The differences are what
+ * CC throttling and PFC pauses (or, on a lossy fabric, drops and
+ * retransmissions) cost; what remains is queueing.
+ */
+static int attribute(struct fe_experiment *exp, const char *path, uint64_t *no_cc,
+		     uint64_t *bare, char *err, size_t errlen)
+{
+	char cc[sizeof(exp->cc)];
+	size_t ncc = exp->ncc_params;
+	int pfc = exp->pfc_enabled;
+	uint64_t buf = exp->buffer_bytes;
+	memcpy(cc, exp->cc, sizeof(cc));
+	snprintf(exp->cc, sizeof(exp->cc), "none");
+	exp->ncc_params = 0;
+	int rc = run_times(exp, path, no_cc, err, errlen);
+	exp->pfc_enabled = 0;
+	exp->buffer_bytes = 1ull << 40;
+	if (!rc)
+		rc = run_times(exp, path, bare, err, errlen);
+	memcpy(exp->cc, cc, sizeof(cc));
+	exp->ncc_params = ncc;
+	exp->pfc_enabled = pfc;
+	exp->buffer_bytes = buf;
+	return rc;
+}
+
 int fe_validate(const char *path, const char *sizes, unsigned factor, const char *algos_s,
-		const char *prefix, FILE *log, char *err, size_t errlen)
+		int attr, const char *prefix, FILE *log, char *err, size_t errlen)
 {
 	uint64_t lo, hi;
 	uint32_t algos[COLL_NALGOS];
@@ -297,6 +354,24 @@ int fe_validate(const char *path, const char *sizes, unsigned factor, const char
 						100 * err_of(&pts[npts - 1]));
 			}
 			sim_destroy(s);
+			if (attr && !rc) {
+				uint64_t *t1 = calloc(exp.ncolls, sizeof(*t1));
+				uint64_t *t2 = calloc(exp.ncolls, sizeof(*t2));
+				if (!t1 || !t2) {
+					snprintf(err, errlen, "out of memory");
+					rc = 1;
+				} else if (attribute(&exp, path, t1, t2, err, errlen)) {
+					rc = 1;
+				} else {
+					for (size_t i = 0; i < exp.ncolls; i++) {
+						struct point *pt = &pts[npts - exp.ncolls + i];
+						pt->no_cc_ps = t1[i];
+						pt->bare_ps = t2[i];
+					}
+				}
+				free(t1);
+				free(t2);
+			}
 			if (size > UINT64_MAX / factor)
 				break;
 		}

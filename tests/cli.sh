@@ -279,6 +279,31 @@ expect_error validate_bad_sizes 2 "expected FROM..TO" validate "$SRCDIR/examples
 expect_error validate_bad_algo 2 "\"tree\" is not available" validate "$SRCDIR/examples/collective-ring.yaml" --sizes 1KiB..2KiB --algorithms tree
 expect_error validate_no_colls 1 "validate needs collectives" validate "$SRCDIR/examples/default.yaml" --sizes 1KiB..2KiB --out "$T/none"
 
+# --- validate --attribute: counterfactual runs split contention exactly into
+# CC, PFC and queueing; DCQCN throttles when ECN marks early, and is worth
+# nothing with cc: none ---
+exp attr.yaml "topology: {kind: switch, hosts: 16, link: {rate: 100Gbps, delay: 1us}}
+fabric: {mtu: 4096B, buffer: 2MiB, pfc: {enabled: true}, cc: dcqcn, ecn: {kmin: 20KB, kmax: 200KB}}
+workload:
+  collectives:
+    - {op: all-to-all, size: 4MiB}
+    - {op: all-reduce, size: 4MiB, algorithm: direct, group: [0, 1, 2, 3]}"
+sed 's/cc: dcqcn, //' "$T/attr.yaml" >"$T/attr0.yaml"
+split_ok() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ d = $c["cc_ns"] + $c["pfc_or_drops_ns"] + $c["queueing_ns"] - $c["contention_ns"];
+		  if (d > 0.01 || d < -0.01) bad = 1; if ($c["cc_ns"] > 1000) throttled++ }
+		END { if (bad) exit 1; if (want_cc && !throttled) exit 1; if (!want_cc && throttled) exit 1 }' \
+		want_cc="$2" "$1"
+}
+if "$PKTSIM" validate "$T/attr.yaml" --sizes 4MiB..4MiB --attribute --out "$T/attr" >/dev/null 2>&1 &&
+	"$PKTSIM" validate "$T/attr0.yaml" --sizes 4MiB..4MiB --attribute --out "$T/attr0" >/dev/null 2>&1 &&
+	split_ok "$T/attr.csv" 1 && split_ok "$T/attr0.csv" 0; then
+	ok validate_attribute
+else
+	bad validate_attribute "$(cat "$T/attr.csv" "$T/attr0.csv" 2>&1)"
+fi
+
 # --- bus bandwidth as nccl-tests defines it: a ring all-reduce on an idle ring
 # uses every link fully, so busbw approaches the link's 53.687 GB/s (50 GiB/s)
 # from below; latency and endpoint delays keep it a little under. ---
