@@ -137,15 +137,15 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	/* Phases: all-reduce 2k - 1 (k with baseline), the others k. */
 	uint32_t nph = baseline || op != COLL_ALL_REDUCE ? k : 2 * k - 1;
 	uint32_t *own[8] = { 0 }, *inv[8] = { 0 }, stride[8];
-	struct vec *recv = calloc((size_t)2 * nph * n, sizeof(*recv)); /* [2][phase][rank] */
-	struct vec *sent = calloc((size_t)nph * n, sizeof(*sent));      /* [phase][rank] */
-	/* Barriers, zero-cost local messages: brecv[parity][phase][rank] is
+	/* Per chunk, [phase][rank]: the messages a rank receives and sends. */
+	struct vec *cur = calloc((size_t)nph * n, sizeof(*cur));
+	struct vec *sent = calloc((size_t)nph * n, sizeof(*sent));
+	/* Barriers, zero-cost local messages: bcur[phase][rank] is
 	 * over when the rank has received everything of that phase and the
 	 * ones before; ball (baseline) also when its sends have arrived. */
-	uint32_t *brecv = malloc((size_t)2 * nph * n * sizeof(*brecv));
+	uint32_t *bcur = malloc((size_t)nph * n * sizeof(*bcur));
 	uint32_t *ball = malloc((size_t)nph * n * sizeof(*ball));
-	/* Per rank: prefix (pre_mod, pre_val) and piece size at each level. */
-	uint32_t *pre_val = calloc((size_t)(k + 1) * n, sizeof(*pre_val));
+	/* Per rank: the size of its piece at each level. */
 	uint64_t *piece = calloc((size_t)(k + 1) * n, sizeof(*piece));
 	uint32_t *gid = malloc(n * sizeof(*gid)), *map = NULL;
 	uint32_t *gate = malloc(n * sizeof(*gate));
@@ -155,7 +155,7 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 		snprintf(err, errlen, "at most 8 dimensions");
 		goto out;
 	}
-	if (!recv || !sent || !brecv || !ball || !pre_val || !piece || !gid || !gate)
+	if (!cur || !sent || !bcur || !ball || !piece || !gid || !gate)
 		goto nomem;
 	for (uint32_t i = 0, s = 1; i < k; s *= dims[i], i++) {
 		stride[i] = s;
@@ -187,22 +187,17 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 	d->size_bytes = op == COLL_ALL_GATHER ? size / n : size;
 	d->ndims = k;
 	for (uint32_t c = 0; c < chunks; c++) {
-		struct vec *cur = recv + (size_t)(c % 2) * nph * n;
-		uint32_t *bcur = brecv + (size_t)(c % 2) * nph * n;
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			cur[i].n = sent[i].n = 0;
 		/* All-gather: chunk c of every rank's input, n of them. */
 		uint64_t csize = op == COLL_ALL_GATHER ? coll_part(size / n, chunks, c) * n
 						       : coll_part(size, chunks, c);
-		/* Level L: rank r keeps the blocks b = r mod stride_L; an
-		 * all-gather, having no reduce-scatter to size them, starts with
-		 * pieces of its input times the group sizes above L. */
+		/* An all-gather, having no reduce-scatter to size them, starts
+		 * with pieces of its input times the group sizes above level L. */
 		for (uint32_t L = 0; L <= k; L++)
-			for (uint32_t r = 0; r < n; r++) {
-				uint32_t st = L < k ? stride[L] : n;
-				pre_val[L * n + r] = r % st;
-				piece[L * n + r] = op == COLL_ALL_GATHER ? csize / st : csize;
-			}
+			for (uint32_t r = 0; r < n; r++)
+				piece[L * n + r] = op == COLL_ALL_GATHER ? csize / (L < k ? stride[L] : n)
+									 : csize;
 		for (uint32_t ph = 0; ph < nph; ph++) {
 			/* Dimension and half: 0 reduce-scatter, 1 all-gather, 2 whole. */
 			uint32_t dim;
@@ -221,12 +216,11 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 				half = ph < k - 1 ? 0 : ph == k - 1 ? 2 : 1;
 			}
 			uint32_t nd = dims[dim];
-			uint32_t mod = 1;
-			for (uint32_t i = 0; i < dim && !baseline; i++)
-				mod *= dims[i];
-			/* Baseline: every phase covers the whole chunk, its n_d
-			 * blocks being the residues b mod n_d (prefix level 0). */
-			uint32_t L = baseline ? 0 : dim;
+			/* Level L: rank r keeps the blocks b with b mod stride_L =
+			 * r mod stride_L. Baseline: every phase covers the whole
+			 * chunk, its n_d blocks being the residues b mod n_d
+			 * (level 0). */
+			uint32_t L = baseline ? 0 : dim, mod = stride[L];
 			/* Gates: rank r may start this phase once its phases before
 			 * are over and it holds dimension dim's server. */
 			for (uint32_t r = 0; r < n; r++) {
@@ -279,7 +273,7 @@ int coll_build_hier(enum coll_op op, const uint32_t *dims, const enum coll_algo 
 					m->bmask = fm->bmask;
 					m->reduce = fm->reduce;
 					m->pre_mod = mod;
-					m->pre_val = pre_val[L * n + src];
+					m->pre_val = src % mod;
 					m->radix = nd;
 					m->dep_off = (uint32_t)b.deps.n;
 					uint32_t intra = 0;
@@ -345,17 +339,16 @@ out:
 		memset(d, 0, sizeof(*d));
 	}
 	free(b.deps.v);
-	if (recv)
-		for (size_t i = 0; i < (size_t)2 * nph * n; i++)
-			free(recv[i].v);
-	free(recv);
-	free(brecv);
+	if (cur)
+		for (size_t i = 0; i < (size_t)nph * n; i++)
+			free(cur[i].v);
+	free(cur);
+	free(bcur);
 	free(ball);
 	if (sent)
 		for (size_t i = 0; i < (size_t)nph * n; i++)
 			free(sent[i].v);
 	free(sent);
-	free(pre_val);
 	free(piece);
 	free(gid);
 	free(gate);
