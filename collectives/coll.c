@@ -109,9 +109,7 @@ uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes)
 	return 3 * (bytes * 1000000000ull / sys->local_mem_bw_Bps) * 1000;
 }
 
-/* Children lists (who waits for whom) of a DAG: coff[i]..coff[i+1] in
- * child. Returns 0 or -1 (out of memory; both NULL then). */
-static int children(const struct coll_dag *d, uint32_t **coff_out, uint32_t **child_out)
+int coll_children(const struct coll_dag *d, uint32_t **coff_out, uint32_t **child_out)
 {
 	uint32_t M = d->nmsgs;
 	uint32_t *coff = calloc((size_t)M + 1, sizeof(*coff)), *child = calloc(d->ndeps + 1,
@@ -140,6 +138,15 @@ static int children(const struct coll_dag *d, uint32_t **coff_out, uint32_t **ch
 	return 0;
 }
 
+uint64_t coll_after(const struct coll_sys *sys, const struct coll_msg *parent,
+		    const struct coll_msg *child, uint64_t t)
+{
+	if (parent->src != parent->dst && parent->reduce)
+		t += coll_reduce_ps(sys, parent->bytes);
+	/* A new chunk waits for the previous one's final endpoint delay. */
+	return child->chunk_start ? t + sys->endpoint_delay_ps : t;
+}
+
 uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
 		   void *ctx)
 {
@@ -149,7 +156,7 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 	uint32_t M = d->nmsgs, *coff, *child, *left = calloc(M + 1, sizeof(*left));
 	uint32_t *queue = malloc(((size_t)M + 1) * sizeof(*queue)), head = 0, tail = 0;
 	uint64_t *recv = calloc((size_t)M + 1, sizeof(*recv)), end = 0;
-	if (children(d, &coff, &child) || !left || !queue || !recv)
+	if (coll_children(d, &coff, &child) || !left || !queue || !recv)
 		goto out;
 	for (uint32_t i = 0; i < M; i++)
 		if (!(left[i] = d->msgs[i].ndeps))
@@ -159,12 +166,8 @@ uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_ms
 		const struct coll_msg *m = &d->msgs[i];
 		uint64_t ready = 0;
 		for (uint32_t k = 0; k < m->ndeps; k++) {
-			const struct coll_msg *dm = &d->msgs[d->deps[m->dep_off + k]];
-			uint64_t t = recv[d->deps[m->dep_off + k]] +
-				     (dm->reduce ? coll_reduce_ps(sys, dm->bytes) : 0);
-			/* A new chunk waits for the previous one's final endpoint delay. */
-			if (m->chunk_start)
-				t += sys->endpoint_delay_ps;
+			uint32_t p = d->deps[m->dep_off + k];
+			uint64_t t = coll_after(sys, &d->msgs[p], m, recv[p]);
 			if (t > ready)
 				ready = t;
 		}
@@ -257,25 +260,15 @@ uint64_t coll_eval_aware(const struct coll_dag *d, const struct coll_sys *sys, c
 	uint32_t M = d->nmsgs;
 	uint64_t *ready = calloc(M, sizeof(*ready)), *link_free = calloc(nlinks ? nlinks : 1,
 									  sizeof(*link_free));
-	uint32_t *left = calloc(M, sizeof(*left)), *coff = calloc((size_t)M + 1, sizeof(*coff));
-	uint32_t *child = calloc(d->ndeps + 1, sizeof(*child)), *fill = calloc(M, sizeof(*fill));
+	uint32_t *left = calloc(M, sizeof(*left)), *coff = NULL, *child = NULL;
 	struct aw_heap h = { 0 };
 	uint64_t end = 0, done = 0;
 	uint32_t seq = 0, links[AW_MAX_HOPS];
 	uint64_t hop_ps[AW_MAX_HOPS];
-	if (!ready || !link_free || !left || !coff || !child || !fill)
+	if (coll_children(d, &coff, &child) || !ready || !link_free || !left)
 		goto out;
-	for (uint32_t i = 0; i < M; i++)
-		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++)
-			coff[d->deps[d->msgs[i].dep_off + k] + 1]++;
-	for (uint32_t i = 0; i < M; i++)
-		coff[i + 1] += coff[i];
 	for (uint32_t i = 0; i < M; i++) {
 		left[i] = d->msgs[i].ndeps;
-		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++) {
-			uint32_t p = d->deps[d->msgs[i].dep_off + k];
-			child[coff[p] + fill[p]++] = i;
-		}
 		if (!left[i] && aw_push(&h, (struct aw_ev){ d->msgs[i].src == d->msgs[i].dst ? 0
 							     : sys->endpoint_delay_ps, seq++, i, 0 }))
 			goto out;
@@ -308,7 +301,7 @@ uint64_t coll_eval_aware(const struct coll_dag *d, const struct coll_sys *sys, c
 		done++;
 		for (uint32_t k = coff[ev.msg]; k < coff[ev.msg + 1]; k++) {
 			uint32_t c = child[k];
-			uint64_t t = fin + red + (d->msgs[c].chunk_start ? sys->endpoint_delay_ps : 0);
+			uint64_t t = coll_after(sys, m, &d->msgs[c], fin);
 			if (t > ready[c])
 				ready[c] = t;
 			uint64_t go = ready[c] + (d->msgs[c].src == d->msgs[c].dst ? 0
@@ -324,7 +317,6 @@ out:
 	free(left);
 	free(coff);
 	free(child);
-	free(fill);
 	return done == M ? end : 0;
 }
 
@@ -332,16 +324,26 @@ out:
 
 enum { OS_DONE = 0, OS_REQUEST = 1 };
 
-/* The oldest release of server s not yet paired with a grant. */
-static uint32_t take_release(uint32_t *head, uint32_t *tail, const uint32_t *next, uint32_t s)
+/* FIFO queues threaded through next[], one per server s. */
+static void fifo_push(uint32_t *head, uint32_t *tail, uint32_t *next, uint32_t s, uint32_t x)
 {
-	uint32_t r = head[s];
-	if (r != UINT32_MAX) {
-		head[s] = next[r];
+	next[x] = UINT32_MAX;
+	if (tail[s] == UINT32_MAX)
+		head[s] = x;
+	else
+		next[tail[s]] = x;
+	tail[s] = x;
+}
+
+static uint32_t fifo_pop(uint32_t *head, uint32_t *tail, const uint32_t *next, uint32_t s)
+{
+	uint32_t x = head[s];
+	if (x != UINT32_MAX) {
+		head[s] = next[x];
 		if (head[s] == UINT32_MAX)
 			tail[s] = UINT32_MAX;
 	}
-	return r;
+	return x;
 }
 
 int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,
@@ -363,7 +365,7 @@ int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_
 	uint32_t *nd = NULL;
 	struct aw_heap h = { 0 };
 	int rc = -1;
-	if (children(d, &coff, &child) || !left || !after || !qnext || !qhead || !qtail ||
+	if (coll_children(d, &coff, &child) || !left || !after || !qnext || !qhead || !qtail ||
 	    !granted || !busy || !rel_next || !rel_head || !rel_tail || !ready || !slots)
 		goto out;
 	for (uint32_t s = 0; s < nservers; s++)
@@ -396,18 +398,14 @@ int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_
 				goto out;
 			if (busy[s] < slots) {
 				busy[s]++;
-				after[ev.msg] = granted[s]++ >= slots ? take_release(rel_head, rel_tail,
-										     rel_next, s)
+				/* The oldest release not yet paired made the room. */
+				after[ev.msg] = granted[s]++ >= slots ? fifo_pop(rel_head, rel_tail,
+										 rel_next, s)
 								      : UINT32_MAX;
 				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, ev.msg, OS_DONE }))
 					goto out;
 			} else {
-				qnext[ev.msg] = UINT32_MAX;
-				if (qtail[s] == UINT32_MAX)
-					qhead[s] = ev.msg;
-				else
-					qnext[qtail[s]] = ev.msg;
-				qtail[s] = ev.msg;
+				fifo_push(qhead, qtail, qnext, s, ev.msg);
 			}
 			continue;
 		}
@@ -416,29 +414,20 @@ int coll_order_servers(struct coll_dag *d, const struct coll_sys *sys, coll_msg_
 			uint32_t s = m->server - 1;
 			if (s >= nservers)
 				goto out;
-			rel_next[ev.msg] = UINT32_MAX;
-			if (rel_tail[s] == UINT32_MAX)
-				rel_head[s] = ev.msg;
-			else
-				rel_next[rel_tail[s]] = ev.msg;
-			rel_tail[s] = ev.msg;
-			if (qhead[s] != UINT32_MAX) {
-				uint32_t g = qhead[s];
-				qhead[s] = qnext[g];
-				if (qhead[s] == UINT32_MAX)
-					qtail[s] = UINT32_MAX;
+			fifo_push(rel_head, rel_tail, rel_next, s, ev.msg);
+			uint32_t g = fifo_pop(qhead, qtail, qnext, s);
+			if (g != UINT32_MAX) {
 				granted[s]++;
-				after[g] = take_release(rel_head, rel_tail, rel_next, s);
+				after[g] = fifo_pop(rel_head, rel_tail, rel_next, s);
 				if (aw_push(&h, (struct aw_ev){ ev.t, seq++, g, OS_DONE }))
 					goto out;
 			} else {
 				busy[s]--;
 			}
 		}
-		uint64_t red = m->src != m->dst && m->reduce ? coll_reduce_ps(sys, m->bytes) : 0;
 		for (uint32_t k = coff[ev.msg]; k < coff[ev.msg + 1]; k++) {
 			uint32_t c = child[k];
-			uint64_t t = ev.t + red + (d->msgs[c].chunk_start ? sys->endpoint_delay_ps : 0);
+			uint64_t t = coll_after(sys, m, &d->msgs[c], ev.t);
 			if (t > ready[c])
 				ready[c] = t;
 			if (!--left[c])

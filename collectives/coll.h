@@ -124,6 +124,17 @@ struct coll_sys {
 /* Reduction time of a reducing receive: 3 x floor(bytes / local_mem_bw) ns. */
 uint64_t coll_reduce_ps(const struct coll_sys *sys, uint64_t bytes);
 
+/* When a child may go on, counting from its parent's receive at t: after
+ * the receiver's reduction of the parent and, for a new chunk, one endpoint
+ * delay. Every evaluation and the packet-level executor use this rule. */
+uint64_t coll_after(const struct coll_sys *sys, const struct coll_msg *parent,
+		    const struct coll_msg *child, uint64_t t);
+
+/* Children lists (who waits for whom): the messages waiting for i are
+ * child[coff[i] .. coff[i+1]). Returns 0, or -1 when out of memory (both
+ * NULL then); the caller frees both. */
+int coll_children(const struct coll_dag *d, uint32_t **coff, uint32_t **child);
+
 /* Longest path through the DAG with the given message costs and the rules
  * above (no contention): the collective's time, ps. */
 uint64_t coll_eval(const struct coll_dag *d, const struct coll_sys *sys, coll_msg_cost cost,

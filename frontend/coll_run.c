@@ -85,7 +85,7 @@ static void on_recv(struct sim *s, void *arg)
 	for (uint32_t k = r->child_off[a->id]; k < r->child_off[a->id + 1]; k++) {
 		uint32_t c = r->child[k];
 		const struct coll_msg *cm = &r->dag.msgs[c];
-		uint64_t t = now + red + (cm->chunk_start ? r->sys.endpoint_delay_ps : 0);
+		uint64_t t = coll_after(&r->sys, m, cm, now);
 		if (t > r->ready_ps[c])
 			r->ready_ps[c] = t;
 		if (--r->left[c])
@@ -128,19 +128,31 @@ static void start(struct sim *s, void *arg)
 
 /* ASTRA-sim's congestion-unaware time of one message over the route, for
  * its payload or (wire) for every byte the packets put on the link. */
-static uint64_t model_cost(struct fe_coll_run *r, const struct coll_msg *m, int wire)
+/* The route from rank a to rank b: its summed link delays and its
+ * bottleneck rate. -1 when there is none. */
+static int route_delay_rate(struct fe_coll_run *r, uint32_t a, uint32_t b, uint64_t *delay_ps,
+			    uint64_t *rate_bps)
 {
 	const struct net *net = sim_net(r->sim);
 	struct net_port *path[256];
-	int h = net_path(net, r->host[m->src], r->host[m->dst], 0, path, 256);
+	int h = net_path(net, r->host[a], r->host[b], 0, path, 256);
 	if (h <= 0 || h > 256)
-		return 0;
-	uint64_t delay_ps = 0, rate = UINT64_MAX;
+		return -1;
+	*delay_ps = 0;
+	*rate_bps = UINT64_MAX;
 	for (int i = 0; i < h; i++) {
-		delay_ps += path[i]->delay_ps;
-		if (path[i]->rate_bps < rate)
-			rate = path[i]->rate_bps;
+		*delay_ps += path[i]->delay_ps;
+		if (path[i]->rate_bps < *rate_bps)
+			*rate_bps = path[i]->rate_bps;
 	}
+	return 0;
+}
+
+static uint64_t model_cost(struct fe_coll_run *r, const struct coll_msg *m, int wire)
+{
+	uint64_t delay_ps, rate;
+	if (route_delay_rate(r, m->src, m->dst, &delay_ps, &rate))
+		return 0;
 	uint64_t bytes = m->bytes;
 	if (wire) {
 		const struct tp_cfg *c = &sim_tp(r->sim)->cfg;
@@ -196,19 +208,11 @@ static uint64_t idle_cost(void *ctx, const struct coll_msg *m)
  * of its bottleneck. */
 static int path_ab(struct fe_coll_run *r, uint32_t a, uint32_t b, double *alpha, double *beta)
 {
-	const struct net *net = sim_net(r->sim);
-	struct net_port *path[256];
-	int h = net_path(net, r->host[a], r->host[b], 0, path, 256);
-	if (h <= 0 || h > 256)
+	uint64_t delay_ps, rate;
+	if (route_delay_rate(r, a, b, &delay_ps, &rate))
 		return -1;
-	double rate = 1e30;
-	*alpha = 0;
-	for (int i = 0; i < h; i++) {
-		*alpha += (double)path[i]->delay_ps;
-		if ((double)path[i]->rate_bps < rate)
-			rate = (double)path[i]->rate_bps;
-	}
-	*beta = 8e12 / rate;                 /* ps per byte */
+	*alpha = (double)delay_ps;
+	*beta = 8e12 / (double)rate;         /* ps per byte */
 	return 0;
 }
 
@@ -291,6 +295,8 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		r->host[i] = h++;
 	}
 	r->res.npus = n;
+	r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
+	r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
 	/* On a multi-dim fabric an all-reduce over every NPU is decomposed by
 	 * dimension, as ASTRA-sim does; anything else runs flat. */
 	const struct fe_experiment *e = sim_experiment(s);
@@ -326,8 +332,6 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		/* Who each (rank, dimension) serves first is decided once, on the
 		 * congestion-unaware model, and then held by every evaluation
 		 * and by the packet-level run alike. */
-		r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
-		r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
 		if (coll_order_servers(&r->dag, &r->sys, unaware_cost, r, n * ndim,
 				       cfg->active_chunks ? cfg->active_chunks : 1)) {
 			snprintf(err, errlen, "out of memory ordering the collective's phases");
@@ -341,36 +345,16 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 	}
 	if (cfg->pipelined)
 		coll_pipeline(&r->dag);
-	r->sys.endpoint_delay_ps = cfg->endpoint_delay_ps;
-	r->sys.local_mem_bw_Bps = cfg->local_mem_bw_Bps;
 	uint32_t M = r->dag.nmsgs;
 	r->left = calloc(M, sizeof(*r->left));
 	r->ready_ps = calloc(M, sizeof(*r->ready_ps));
-	r->child_off = calloc(M + 1, sizeof(*r->child_off));
-	r->child = calloc(r->dag.ndeps ? r->dag.ndeps : 1, sizeof(*r->child));
 	r->args = calloc(M, sizeof(*r->args));
-	if (!r->left || !r->ready_ps || !r->child_off || !r->child || !r->args)
+	if (!r->left || !r->ready_ps || !r->args || coll_children(&r->dag, &r->child_off, &r->child))
 		goto nomem;
 	for (uint32_t i = 0; i < M; i++) {
-		const struct coll_msg *m = &r->dag.msgs[i];
-		r->left[i] = m->ndeps;
+		r->left[i] = r->dag.msgs[i].ndeps;
 		r->args[i] = (struct msg_arg){ r, i };
-		for (uint32_t k = 0; k < m->ndeps; k++)
-			r->child_off[r->dag.deps[m->dep_off + k] + 1]++;
 	}
-	for (uint32_t i = 0; i < M; i++)
-		r->child_off[i + 1] += r->child_off[i];
-	uint32_t *fill = calloc(M, sizeof(*fill));
-	if (!fill)
-		goto nomem;
-	for (uint32_t i = 0; i < M; i++) {
-		const struct coll_msg *m = &r->dag.msgs[i];
-		for (uint32_t k = 0; k < m->ndeps; k++) {
-			uint32_t d = r->dag.deps[m->dep_off + k];
-			r->child[r->child_off[d] + fill[d]++] = i;
-		}
-	}
-	free(fill);
 	r->res.astra_unaware_ps = coll_eval(&r->dag, &r->sys, unaware_cost, r);
 	r->res.wire_model_ps = coll_eval(&r->dag, &r->sys, wire_cost, r);
 	r->res.idle_ps = coll_eval(&r->dag, &r->sys, idle_cost, r);

@@ -37,23 +37,11 @@ static int run_on_data(const struct coll_dag *d, int64_t *out /* [n][chunks][n] 
 		memcpy(v, o, total * sizeof(*v));
 	}
 	uint32_t *left = calloc(M, sizeof(*left)), *stack = calloc(M, sizeof(*stack));
-	uint32_t *coff = calloc(M + 1, sizeof(*coff)), *child = calloc(d->ndeps + 1, sizeof(*child));
-	uint32_t top = 0, done = 0;
+	uint32_t *coff, *child, top = 0, done = 0;
+	CU_ASSERT_EQUAL_FATAL(coll_children(d, &coff, &child), 0);
 	for (uint32_t i = 0; i < M; i++)
-		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++)
-			coff[d->deps[d->msgs[i].dep_off + k] + 1]++;
-	for (uint32_t i = 0; i < M; i++)
-		coff[i + 1] += coff[i];
-	uint32_t *fill = calloc(M, sizeof(*fill));
-	for (uint32_t i = 0; i < M; i++) {
-		left[i] = d->msgs[i].ndeps;
-		for (uint32_t k = 0; k < d->msgs[i].ndeps; k++) {
-			uint32_t p = d->deps[d->msgs[i].dep_off + k];
-			child[coff[p] + fill[p]++] = i;
-		}
-		if (!left[i])
+		if (!(left[i] = d->msgs[i].ndeps))
 			stack[top++] = i;
-	}
 	while (top) {
 		const struct coll_msg *m = &d->msgs[stack[--top]];
 		uint32_t id = (uint32_t)(m - d->msgs);
@@ -75,7 +63,6 @@ static int run_on_data(const struct coll_dag *d, int64_t *out /* [n][chunks][n] 
 	free(stack);
 	free(coff);
 	free(child);
-	free(fill);
 	if (v != o)
 		free(v);
 	return done == M ? 0 : -1;
