@@ -377,6 +377,15 @@ nomem:
 	return -1;
 }
 
+void fe_coll_bandwidth(const struct fe_coll_result *r, uint64_t size_bytes, double *algbw,
+		       double *busbw)
+{
+	double n = r->npus;
+	double S = (double)size_bytes * (r->cfg->op == COLL_ALL_GATHER ? n : 1);
+	*algbw = S / ((double)r->time_ps / 1e12) / 1e9;
+	*busbw = *algbw * (r->cfg->op == COLL_ALL_REDUCE ? 2 * (n - 1) / n : (n - 1) / n);
+}
+
 void fe_coll_free(struct fe_coll_run *r)
 {
 	if (!r)

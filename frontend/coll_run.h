@@ -37,6 +37,13 @@ struct fe_coll_run;
 int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 		  struct fe_coll_run **out, char *err, size_t errlen);
 const struct fe_coll_result *fe_coll_result(const struct fe_coll_run *r);
+
+/* nccl-tests' figures for a finished collective of size_bytes: algbw = S / t
+ * with S the size nccl-tests would name (all-gather: the whole output, n x
+ * our per-rank input), busbw = algbw x 2(n-1)/n for all-reduce, x (n-1)/n
+ * otherwise; GB/s = 1e9 B/s. */
+void fe_coll_bandwidth(const struct fe_coll_result *r, uint64_t size_bytes, double *algbw,
+		       double *busbw);
 void fe_coll_free(struct fe_coll_run *r);
 
 #endif

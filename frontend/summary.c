@@ -84,16 +84,6 @@ static void json_ports(FILE *out, const struct net *net, uint64_t end_ps)
 	fprintf(out, "%s],\n", first ? "" : "\n  ");
 }
 
-/* nccl-tests' figures: algbw = S / t with S the size nccl-tests would name
- * (all-gather: the whole output, n x our per-rank input), busbw = algbw x
- * 2(n-1)/n for all-reduce, x (n-1)/n otherwise; GB/s = 1e9 B/s. */
-static void coll_bw(const struct fe_coll_result *r, double *algbw, double *busbw)
-{
-	double n = r->npus, S = (double)r->cfg->size_bytes * (r->cfg->op == 1 ? n : 1);
-	*algbw = S / ((double)r->time_ps / 1e12) / 1e9;
-	*busbw = *algbw * (r->cfg->op == 0 ? 2 * (n - 1) / n : (n - 1) / n);
-}
-
 void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *ri)
 {
 	const struct net *net = sim_net(s);
@@ -179,7 +169,7 @@ void fe_summary_json(FILE *out, const struct sim *s, const struct fe_run_info *r
 		}
 		if (r->time_ps != NET_TIME_NEVER && r->time_ps) {
 			double algbw, busbw;
-			coll_bw(r, &algbw, &busbw);
+			fe_coll_bandwidth(r, r->cfg->size_bytes, &algbw, &busbw);
 			fprintf(out, "\"algbw_GBps\": %.3f, \"busbw_GBps\": %.3f, ", algbw, busbw);
 		} else {
 			fprintf(out, "\"algbw_GBps\": null, \"busbw_GBps\": null, ");
@@ -312,7 +302,7 @@ void fe_summary_text(FILE *out, const struct sim *s, const struct fe_run_info *r
 				fprintf(out, " %9s", "-");
 			if (r->time_ps != NET_TIME_NEVER && r->time_ps) {
 				double algbw, busbw;
-				coll_bw(r, &algbw, &busbw);
+				fe_coll_bandwidth(r, r->cfg->size_bytes, &algbw, &busbw);
 				fprintf(out, " %10.3f\n", busbw);
 			} else {
 				fprintf(out, " %10s\n", "-");

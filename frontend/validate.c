@@ -20,12 +20,13 @@
 #include "frontend/sim.h"
 #include "net/units.h"
 
+/* One collective at one size: its result (the size and algorithm are kept
+ * apart, as the experiment's entry changes from point to point). */
 struct point {
 	uint64_t size;
 	uint32_t algo;
 	size_t id;
-	uint32_t op, npus;
-	uint64_t time_ps, unaware_ps, ab_ps, idle_ps, wire_ps, aware_ps;
+	struct fe_coll_result res;
 	uint64_t no_cc_ps, bare_ps;      /* --attribute: without CC; also without PFC */
 };
 
@@ -81,7 +82,7 @@ static int parse_algos(const char *s, uint32_t *algos, size_t *n, char *err, siz
 
 static double err_of(const struct point *p)
 {
-	return (double)p->time_ps / (double)p->unaware_ps - 1;
+	return (double)p->res.time_ps / (double)p->res.astra_unaware_ps - 1;
 }
 
 static void write_csv(FILE *f, const struct point *pts, size_t n)
@@ -91,23 +92,24 @@ static void write_csv(FILE *f, const struct point *pts, size_t n)
 	      "busbw_GBps,astra_aware_ns,cc_ns,pfc_or_drops_ns,queueing_ns\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const struct point *p = &pts[i];
-		double nn = p->npus, S = (double)p->size * (p->op == COLL_ALL_GATHER ? nn : 1);
-		double alg = S / ((double)p->time_ps / 1e12) / 1e9;
-		double bus = alg * (p->op == COLL_ALL_REDUCE ? 2 * (nn - 1) / nn : (nn - 1) / nn);
+		const struct fe_coll_result *r = &p->res;
+		double alg, bus;
+		fe_coll_bandwidth(r, p->size, &alg, &bus);
 		fprintf(f, "%llu,%s,%zu,%s,%u,%.3f,%.3f,%.3f,%.3f,%.6f,%.3f,%.3f,%.3f,%.3f,",
 			(unsigned long long)p->size, coll_algo_names[p->algo], p->id,
-			coll_op_names[p->op], p->npus, (double)p->time_ps / 1e3,
-			(double)p->unaware_ps / 1e3, (double)p->ab_ps / 1e3, (double)p->idle_ps / 1e3,
-			err_of(p), ((double)p->wire_ps - (double)p->unaware_ps) / 1e3,
-			((double)p->idle_ps - (double)p->wire_ps) / 1e3,
-			((double)p->time_ps - (double)p->idle_ps) / 1e3, bus);
-		if (p->aware_ps)
-			fprintf(f, "%.3f", (double)p->aware_ps / 1e3);
+			coll_op_names[r->cfg->op], r->npus, (double)r->time_ps / 1e3,
+			(double)r->astra_unaware_ps / 1e3, (double)r->alpha_beta_ps / 1e3,
+			(double)r->idle_ps / 1e3, err_of(p),
+			((double)r->wire_model_ps - (double)r->astra_unaware_ps) / 1e3,
+			((double)r->idle_ps - (double)r->wire_model_ps) / 1e3,
+			((double)r->time_ps - (double)r->idle_ps) / 1e3, bus);
+		if (r->astra_aware_ps)
+			fprintf(f, "%.3f", (double)r->astra_aware_ps / 1e3);
 		if (p->bare_ps && p->bare_ps != NET_TIME_NEVER && p->no_cc_ps != NET_TIME_NEVER)
 			fprintf(f, ",%.3f,%.3f,%.3f\n",
-				((double)p->time_ps - (double)p->no_cc_ps) / 1e3,
+				((double)r->time_ps - (double)p->no_cc_ps) / 1e3,
 				((double)p->no_cc_ps - (double)p->bare_ps) / 1e3,
-				((double)p->bare_ps - (double)p->idle_ps) / 1e3);
+				((double)p->bare_ps - (double)r->idle_ps) / 1e3);
 		else
 			fputs(",,,\n", f);
 	}
@@ -208,7 +210,7 @@ static void write_svg(FILE *f, const struct point *pts, size_t n, const char *ti
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 			"stroke-width=\"2\"/>\n", W - R + 12, ly, W - R + 36, ly, col);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s %s", W - R + 42, ly + 4,
-			coll_algo_names[pts[i].algo], coll_op_names[pts[i].op]);
+			coll_algo_names[pts[i].algo], coll_op_names[pts[i].res.cfg->op]);
 		if (pts[n - 1].id > 0)
 			fprintf(f, " #%zu", pts[i].id);
 		fputs("</text>\n", f);
@@ -219,20 +221,29 @@ static void write_svg(FILE *f, const struct point *pts, size_t n, const char *ti
 #undef PY
 }
 
+/* A run of exp as it stands, finished; NULL with err set ("what: why"). */
+static struct sim *run_exp(struct fe_experiment *exp, const char *what, char *err, size_t errlen)
+{
+	struct sim *s;
+	struct sim_opts opts = { 0 };
+	if (sim_create(exp, &opts, &s, err, errlen))
+		return NULL;
+	if (sim_post_workload(s) || sim_run(s)) {
+		snprintf(err, errlen, "%s: %s", what, sim_errmsg(s));
+		sim_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
 /* The times of every collective in a run of exp as it stands (times[i],
  * NET_TIME_NEVER if it did not finish). 0, or 1 with err set. */
 static int run_times(struct fe_experiment *exp, const char *path, uint64_t *times, char *err,
 		     size_t errlen)
 {
-	struct sim *s;
-	struct sim_opts opts = { 0 };
-	if (sim_create(exp, &opts, &s, err, errlen))
+	struct sim *s = run_exp(exp, path, err, errlen);
+	if (!s)
 		return 1;
-	if (sim_post_workload(s) || sim_run(s)) {
-		snprintf(err, errlen, "%s: %s", path, sim_errmsg(s));
-		sim_destroy(s);
-		return 1;
-	}
 	size_t nc;
 	struct fe_coll_run *const *cr = sim_colls(s, &nc);
 	for (size_t i = 0; i < nc; i++)
@@ -306,17 +317,11 @@ int fe_validate(const char *path, const char *sizes, unsigned factor, const char
 				if (algos_s)
 					exp.colls[i].algo = algos[a];
 			}
-			struct sim *s;
-			struct sim_opts opts = { 0 };
-			if (sim_create(&exp, &opts, &s, err, errlen)) {
-				rc = 1;
-				break;
-			}
-			if (sim_post_workload(s) || sim_run(s)) {
-				snprintf(err, errlen, "%s: size %llu, %s: %s", path,
-					 (unsigned long long)size, coll_algo_names[algos[a]],
-					 sim_errmsg(s));
-				sim_destroy(s);
+			char what[1100];
+			snprintf(what, sizeof(what), "%s: size %llu, %s", path,
+				 (unsigned long long)size, coll_algo_names[algos[a]]);
+			struct sim *s = run_exp(&exp, what, err, errlen);
+			if (!s) {
 				rc = 1;
 				break;
 			}
@@ -340,12 +345,8 @@ int fe_validate(const char *path, const char *sizes, unsigned factor, const char
 					}
 					pts = np;
 				}
-				pts[npts++] = (struct point){
-					.size = size, .algo = r->cfg->algo, .id = i, .op = r->cfg->op,
-					.npus = r->npus, .time_ps = r->time_ps,
-					.unaware_ps = r->astra_unaware_ps, .ab_ps = r->alpha_beta_ps,
-					.idle_ps = r->idle_ps, .wire_ps = r->wire_model_ps,
-					.aware_ps = r->astra_aware_ps };
+				pts[npts++] = (struct point){ .size = size, .algo = r->cfg->algo,
+							      .id = i, .res = *r };
 				if (log)
 					fprintf(log, "%12llu B %-16s #%zu  packet %14.3f us  astra "
 						"%14.3f us  %+8.2f%%\n", (unsigned long long)size,
@@ -390,7 +391,7 @@ int fe_validate(const char *path, const char *sizes, unsigned factor, const char
 			rc = 1;
 		}
 		snprintf(name, sizeof(name), "%s.svg", prefix);
-		snprintf(title, sizeof(title), "%s: %u NPUs", path, npts ? pts[0].npus : 0);
+		snprintf(title, sizeof(title), "%s: %u NPUs", path, npts ? pts[0].res.npus : 0);
 		if (!rc && (f = fopen(name, "w"))) {
 			write_svg(f, pts, npts, title);
 			if (fclose(f))
