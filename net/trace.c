@@ -132,6 +132,14 @@ static void tr_flush(struct net_trace *t, struct tr_impl *w)
 	w->sb.size = 0;
 }
 
+/* A record is packed: count it, and compress once a batch is full. */
+static inline void tr_counted(struct net_trace *t, struct tr_impl *w)
+{
+	t->records++;
+	if (w->sb.size >= TR_BATCH_BYTES)
+		tr_flush(t, w);
+}
+
 static int pack_cstr(msgpack_packer *pk, const char *s)
 {
 	return msgpack_pack_str_with_body(pk, s, strlen(s));
@@ -421,9 +429,7 @@ void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 	msgpack_pack_uint64(pk, qbytes);
 	if (k == NET_TR_DROP)
 		msgpack_pack_uint32(pk, reason);
-	t->records++;
-	if (w->sb.size >= TR_BATCH_BYTES)
-		tr_flush(t, w);
+	tr_counted(t, w);
 }
 
 void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
@@ -442,9 +448,7 @@ void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 	msgpack_pack_uint32(pk, src);
 	msgpack_pack_uint32(pk, dst);
 	msgpack_pack_uint64(pk, bytes);
-	t->records++;
-	if (w->sb.size >= TR_BATCH_BYTES)
-		tr_flush(t, w);
+	tr_counted(t, w);
 }
 
 void net_trace_coll(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t coll,
@@ -464,9 +468,7 @@ void net_trace_coll(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, u
 	msgpack_pack_uint32(pk, algo);
 	msgpack_pack_uint32(pk, npus);
 	msgpack_pack_uint64(pk, bytes);
-	t->records++;
-	if (w->sb.size >= TR_BATCH_BYTES)
-		tr_flush(t, w);
+	tr_counted(t, w);
 }
 
 int net_trace_close(struct net_trace *t, int interrupted, uint64_t events, uint64_t end_ps,
