@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "collectives/coll.h"
+#include "topo/yaml_file.h"
 
 struct sctx {
 	const char *path;
@@ -196,30 +197,19 @@ int fe_astra_sys_load(const char *path, struct fe_astra_sys *out, char *err, siz
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	yaml_parser_t parser;
 	yaml_document_t doc;
-	int rc = -1;
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		snprintf(err, errlen, "%s:%lu:%lu: syntax error: %s", path,
-			 (unsigned long)parser.problem_mark.line + 1,
-			 (unsigned long)parser.problem_mark.column + 1,
-			 parser.problem ? parser.problem : "unknown");
-	} else {
+	int rc = yaml_file_load(f, path, "a system file", &doc, err, errlen) ? -1 : 0;
+	fclose(f);
+	if (rc == 0) {
 		yaml_node_t *root = yaml_document_get_root_node(&doc);
-		if (!root)
+		if (!root) {
 			snprintf(err, errlen, "%s: empty file (expected a JSON object)", path);
-		else
+			rc = -1;
+		} else {
 			rc = load_root(&c, &doc, root, &o, warn, warnlen);
+		}
 		yaml_document_delete(&doc);
 	}
-	yaml_parser_delete(&parser);
-	fclose(f);
 	if (rc == 0)
 		*out = o;
 	else if (warn && warnlen)

@@ -34,6 +34,7 @@
 #include "net/units.h"
 #include "topo/astra.h"
 #include "topo/topo.h"
+#include "topo/yaml_file.h"
 
 /* Longest key path in a message, like "workload.flows[12345].size". */
 #define KEY_MAX 128
@@ -1394,61 +1395,18 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
-static int yaml_fail(struct ctx *c, const yaml_parser_t *p)
-{
-	const char *problem = p->problem ? p->problem : "unknown error";
-
-	switch (p->error) {
-	case YAML_MEMORY_ERROR:
-		return fail_at(c->err, c->errlen, c->path, 0, "out of memory reading YAML");
-	case YAML_READER_ERROR:
-		return fail_at(c->err, c->errlen, c->path, 0, "cannot read as YAML: %s (at byte %zu)",
-			       problem, p->problem_offset);
-	default:
-		if (c->err && c->errlen)
-			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->path,
-				 p->problem_mark.line + 1, p->problem_mark.column + 1, problem);
-		return -1;
-	}
-}
-
 /* Parse the one document in the file and load it. */
 static int load_file(struct ctx *c, FILE *f)
 {
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
-	int rc = -1;
-
-	if (!yaml_parser_initialize(&parser))
-		return fail_at(c->err, c->errlen, c->path, 0, "out of memory");
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_fail(c, &parser);
-		goto out_parser;
-	}
+	yaml_document_t doc;
+	if (yaml_file_load(f, c->path, "an experiment file", &doc, c->err, c->errlen))
+		return -1;
 	c->doc = &doc;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root) {
-		fail_at(c->err, c->errlen, c->path, 0,
-			"empty experiment file (expected a map with topology, fabric, workload)");
-		goto out_doc;
-	}
-	/* A second document would otherwise be ignored without a word. */
-	if (!yaml_parser_load(&parser, &extra)) {
-		yaml_fail(c, &parser);
-		goto out_doc;
-	}
-	yaml_node_t *second = yaml_document_get_root_node(&extra);
-	if (second)
-		fail_at(c->err, c->errlen, c->path, node_line(second),
-			"a second YAML document; an experiment file holds one");
-	yaml_document_delete(&extra);
-	if (!second)
-		rc = load_root(c, root);
-out_doc:
+	int rc = root ? load_root(c, root)
+		      : fail_at(c->err, c->errlen, c->path, 0, "empty experiment file (expected a "
+				"map with topology, fabric, workload)");
 	yaml_document_delete(&doc);
-out_parser:
-	yaml_parser_delete(&parser);
 	return rc;
 }
 

@@ -489,7 +489,9 @@ static void test_astra_system_file_errors_name_file_line_and_key(void)
 	expect_system_error("{\"preferred-dataset-splits\": 2.5}", "2.5 is not a whole number");
 	expect_system_error("{\"collective-optimization\": \"fast\"}",
 			    "expected \"baseline\" or \"localBWAware\"");
-	expect_system_error("{\"local-mem-bw\": 1600", "syntax error");
+	expect_system_error("{\"local-mem-bw\": 1600", "s.json:2:1: YAML syntax error");
+	expect_system_error("{\"endpoint-delay\": 10}\n---\n{\"local-mem-bw\": 1}\n",
+			    "s.json:3: a second YAML document; a system file holds one");
 	expect_system_error("[1, 2]", "expected a JSON object");
 }
 

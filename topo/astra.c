@@ -30,6 +30,7 @@
 #include <yaml.h>
 
 #include "net/engine.h"
+#include "topo/yaml_file.h"
 
 /* 2^30 bytes/s in bits/s: one ASTRA-sim "GB/s". */
 #define ASTRA_BPS_PER_GBPS (8ull << 30)
@@ -472,31 +473,11 @@ static int load_root(struct actx *c, const yaml_node_t *root, struct topo_params
 	return 0;
 }
 
-static int yaml_fail(struct actx *c, const yaml_parser_t *parser)
-{
-	const char *problem = parser->problem ? parser->problem : "unknown error";
-
-	switch (parser->error) {
-	case YAML_MEMORY_ERROR:
-		return fail_at(c, 0, NULL, NET_ERR_NOMEM, "out of memory reading YAML");
-	case YAML_READER_ERROR:
-		return fail_at(c, 0, NULL, NET_ERR_INVAL, "cannot read as YAML: %s (at byte %zu)",
-			       problem, parser->problem_offset);
-	default:
-		if (c->err && c->errlen)
-			snprintf(c->err, c->errlen, "%s:%zu:%zu: YAML syntax error: %s", c->path,
-				 parser->problem_mark.line + 1, parser->problem_mark.column + 1,
-				 problem);
-		return NET_ERR_INVAL;
-	}
-}
-
 int topo_load_astra(const char *path, struct topo_params *p, char *err, size_t errlen,
 		    char *warn, size_t warnlen)
 {
 	struct actx c = { .path = path, .err = err, .errlen = errlen };
-	yaml_parser_t parser;
-	yaml_document_t doc, extra;
+	yaml_document_t doc;
 	int rc;
 
 	if (warn && warnlen)
@@ -504,40 +485,20 @@ int topo_load_astra(const char *path, struct topo_params *p, char *err, size_t e
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return fail_at(&c, 0, NULL, NET_ERR_IO, "cannot open: %s", strerror(errno));
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		return fail_at(&c, 0, NULL, NET_ERR_NOMEM, "out of memory");
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = yaml_fail(&c, &parser);
-		goto out_parser;
-	}
+	rc = yaml_file_load(f, path, "a network file", &doc, err, errlen);
+	fclose(f);
+	if (rc)
+		return rc;
 	c.doc = &doc;
 	yaml_node_t *root = yaml_document_get_root_node(&doc);
-	if (!root) {
+	if (!root)
 		rc = fail_at(&c, 0, NULL, NET_ERR_INVAL, "empty file (expected a map with keys "
 			     "topology, npus_count, bandwidth, latency)");
-		goto out_doc;
-	}
-	/* A second document would otherwise be ignored without a word. */
-	if (!yaml_parser_load(&parser, &extra)) {
-		rc = yaml_fail(&c, &parser);
-		goto out_doc;
-	}
-	yaml_node_t *second = yaml_document_get_root_node(&extra);
-	if (second)
-		rc = FAIL(&c, second, NULL, "a second YAML document; a network file holds one");
-	yaml_document_delete(&extra);
-	if (!second)
+	else
 		rc = load_root(&c, root, p, warn, warnlen);
 	/* A failed load reports no warning: the error is what matters. */
 	if (rc < 0 && warn && warnlen)
 		warn[0] = '\0';
-out_doc:
 	yaml_document_delete(&doc);
-out_parser:
-	yaml_parser_delete(&parser);
-	fclose(f);
 	return rc;
 }
