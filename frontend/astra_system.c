@@ -38,7 +38,7 @@ static int fail(struct sctx *c, const yaml_node_t *n, const char *key, const cha
 
 static const char *scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	return n ? yaml_scalar_text(n, NULL, 0) : NULL;
 }
 
 static int number(struct sctx *c, const yaml_node_t *n, const char *key, double lo, double hi,

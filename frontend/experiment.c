@@ -117,18 +117,6 @@ static bool is_null(const yaml_node_t *n)
 	       !strcmp(s, "NULL");
 }
 
-static const char *type_name(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a map";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return "a single value";
-	}
-}
-
 static void join(char *out, const char *parent, const char *child)
 {
 	if (snprintf(out, KEY_MAX, "%s%s%s", parent, *parent ? "." : "", child) >= KEY_MAX)
@@ -158,15 +146,11 @@ static yaml_node_t *map_get(struct ctx *c, const yaml_node_t *map, const char *n
 
 static const char *scalar(struct ctx *c, const yaml_node_t *n, const char *key)
 {
-	if (n->type != YAML_SCALAR_NODE) {
-		fail(c, n, key, "expected a single value, found %s", type_name(n));
-		return NULL;
-	}
-	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
-		fail(c, n, key, "the value contains a NUL character");
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
+	char why[64];
+	const char *s = yaml_scalar_text(n, why, sizeof(why));
+	if (!s)
+		fail(c, n, key, "%s", why);
+	return s;
 }
 
 /* A non-empty string value, copied. */
@@ -475,14 +459,14 @@ static int check_keys(struct ctx *c, const yaml_node_t *n, const char *path,
 	if (n->type != YAML_MAPPING_NODE) {
 		if (fields)
 			return fail(c, n, path, "expected a map with keys %s, found %s", keys,
-				    type_name(n));
-		return fail(c, n, path, "expected a map, found %s", type_name(n));
+				    yaml_node_kind(n));
+		return fail(c, n, path, "expected a map, found %s", yaml_node_kind(n));
 	}
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = node_at(c, p->key);
 		if (k->type != YAML_SCALAR_NODE)
-			return fail(c, k, path, "keys must be names, found %s", type_name(k));
+			return fail(c, k, path, "keys must be names, found %s", yaml_node_kind(k));
 		const char *name = (const char *)k->data.scalar.value;
 		join(key, path, name);
 		if (fields && !find_field(fields, name))
@@ -536,7 +520,7 @@ static int get_list(struct ctx *c, const yaml_node_t *n, const char *key, const 
 		    yaml_node_item_t **items, size_t *count)
 {
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(c, n, key, "expected a list of %s, found %s", what, type_name(n));
+		return fail(c, n, key, "expected a list of %s, found %s", what, yaml_node_kind(n));
 	*items = n->data.sequence.items.start;
 	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 	return 0;
@@ -600,7 +584,7 @@ static int load_dims(struct ctx *c, const yaml_node_t *dims, int multi)
 		}
 		if (d->type != YAML_MAPPING_NODE)
 			return fail(c, d, key, "expected a map like {kind: ring, npus: 4, rate: 50GB/s, "
-				    "delay: 500ns}, found %s", type_name(d));
+				    "delay: 500ns}, found %s", yaml_node_kind(d));
 		if (check_keys(c, d, key, md_fields) < 0)
 			return -1;
 		struct topo_dim *md = &tp->md[i];
@@ -653,7 +637,7 @@ static int load_topology(struct ctx *c, const yaml_node_t *root)
 			    "missing (expected {kind: switch, hosts: N}, {ns3: FILE} or {astra: FILE})");
 	if (t->type != YAML_MAPPING_NODE)
 		return fail(c, t, "topology",
-			    "expected a map like {kind: switch, hosts: 2}, found %s", type_name(t));
+			    "expected a map like {kind: switch, hosts: 2}, found %s", yaml_node_kind(t));
 	if (parse_map(c, t, "topology", topology_fields, exp) < 0)
 		return -1;
 
@@ -916,7 +900,7 @@ static int load_cc(struct ctx *c, const yaml_node_t *fabric)
 		return get_name(c, n, "fabric.cc", exp->cc, sizeof(exp->cc));
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(c, n, "fabric.cc", "expected an algorithm name or a map "
-			    "{algorithm: NAME, ...}, found %s", type_name(n));
+			    "{algorithm: NAME, ...}, found %s", yaml_node_kind(n));
 	if (check_keys(c, n, "fabric.cc", NULL) < 0)
 		return -1;
 	yaml_node_t *algo = map_get(c, n, "algorithm", NULL);
@@ -972,7 +956,7 @@ static int load_flow(struct ctx *c, const yaml_node_t *n, size_t id)
 	};
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(c, n, path, "expected a map like {src: 0, dst: 1, size: 10MB}, "
-			    "found %s", type_name(n));
+			    "found %s", yaml_node_kind(n));
 	if (parse_map(c, n, path, flow_fields, f) < 0)
 		return -1;
 	for (size_t i = 0; i < 3; i++)
@@ -1069,7 +1053,7 @@ static int load_coll(struct ctx *c, const yaml_node_t *n, size_t i)
 	co->line = node_line(n);
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(c, n, path, "expected a map like {op: all-reduce, size: 64MiB, "
-			    "algorithm: ring}, found %s", type_name(n));
+			    "algorithm: ring}, found %s", yaml_node_kind(n));
 	if (parse_map(c, n, path, coll_fields, co) < 0)
 		return -1;
 	if (!(v = map_get(c, n, "op", NULL)))
@@ -1317,7 +1301,7 @@ static int load_output(struct ctx *c, const yaml_node_t *root)
 		return get_string(c, t, "output.trace", &tr->path);
 	if (t->type != YAML_MAPPING_NODE)
 		return fail(c, t, "output.trace", "expected a path or a map {file: PATH, kinds: "
-			    "[...], nodes: [...], start: TIME, end: TIME}, found %s", type_name(t));
+			    "[...], nodes: [...], start: TIME, end: TIME}, found %s", yaml_node_kind(t));
 	if (parse_map(c, t, "output.trace", trace_fields, tr) < 0)
 		return -1;
 	n = map_get(c, t, "file", NULL);
@@ -1341,7 +1325,7 @@ static int load_root(struct ctx *c, const yaml_node_t *root)
 {
 	if (root->type != YAML_MAPPING_NODE)
 		return fail(c, root, NULL, "expected a map with topology, fabric, workload at the "
-			    "top level, found %s", type_name(root));
+			    "top level, found %s", yaml_node_kind(root));
 	if (parse_map(c, root, "", root_fields, c->exp) < 0 || load_topology(c, root) < 0 ||
 	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 ||
 	    load_ecn(c, map_get(c, root, "fabric", NULL)) < 0 ||

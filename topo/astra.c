@@ -111,18 +111,6 @@ fail_at(struct actx *c, int line, const char *key, int rc, const char *fmt, ...)
 
 #define FAIL(c, node, key, ...) fail_at(c, node_line(node), key, NET_ERR_INVAL, __VA_ARGS__)
 
-static const char *type_name(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a map";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return "a single value";
-	}
-}
-
 /* ---- numbers ----------------------------------------------------------- */
 
 /* A number from the file: sig x 10^exp10, negated when neg. */
@@ -234,15 +222,11 @@ static enum scale_result dec_scale(const struct dec *d, uint64_t factor, uint64_
 
 static const char *item_scalar(struct actx *c, const yaml_node_t *n, const char *key)
 {
-	if (n->type != YAML_SCALAR_NODE) {
-		FAIL(c, n, key, "expected a single value, found %s", type_name(n));
-		return NULL;
-	}
-	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
-		FAIL(c, n, key, "the value contains a NUL character");
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
+	char why[64];
+	const char *s = yaml_scalar_text(n, why, sizeof(why));
+	if (!s)
+		FAIL(c, n, key, "%s", why);
+	return s;
 }
 
 /* A number item, or an error naming what the list holds. */
@@ -385,7 +369,7 @@ static int scan_keys(struct actx *c, const yaml_node_t *root, yaml_node_t *lists
 	     p++) {
 		yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		if (k->type != YAML_SCALAR_NODE)
-			return FAIL(c, k, NULL, "keys must be names, found %s", type_name(k));
+			return FAIL(c, k, NULL, "keys must be names, found %s", yaml_node_kind(k));
 		const char *name = (const char *)k->data.scalar.value;
 		for (yaml_node_pair_t *q = root->data.mapping.pairs.start; q < p; q++) {
 			yaml_node_t *kq = yaml_document_get_node(c->doc, q->key);
@@ -419,7 +403,7 @@ static int load_root(struct actx *c, const yaml_node_t *root, struct topo_params
 
 	if (root->type != YAML_MAPPING_NODE)
 		return FAIL(c, root, NULL, "expected a map with keys topology, npus_count, "
-			    "bandwidth, latency, found %s", type_name(root));
+			    "bandwidth, latency, found %s", yaml_node_kind(root));
 	if (scan_keys(c, root, lists, warn, warnlen) < 0)
 		return NET_ERR_INVAL;
 	for (int k = 0; k < NKEYS; k++) {
@@ -430,7 +414,7 @@ static int load_root(struct actx *c, const yaml_node_t *root, struct topo_params
 		if (l->type != YAML_SEQUENCE_NODE)
 			return FAIL(c, l, keys[k].name, "expected a list with one entry per "
 				    "dimension, like %s: %s, found %s", keys[k].name,
-				    keys[k].example, type_name(l));
+				    keys[k].example, yaml_node_kind(l));
 		size_t len = (size_t)(l->data.sequence.items.top - l->data.sequence.items.start);
 		if (k == K_TOPOLOGY) {
 			if (len < 1 || len > TOPO_MAX_DIMS)

@@ -3,6 +3,8 @@
  */
 #include "topo/yaml_file.h"
 
+#include <string.h>
+
 #include "net/engine.h"
 
 static int parse_error(const yaml_parser_t *p, const char *path, char *err, size_t errlen)
@@ -59,4 +61,31 @@ int yaml_file_load(FILE *f, const char *path, const char *what, yaml_document_t 
 out:
 	yaml_parser_delete(&parser);
 	return rc;
+}
+
+const char *yaml_node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a map";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	default:
+		return "a single value";
+	}
+}
+
+const char *yaml_scalar_text(const yaml_node_t *n, char *why, size_t whylen)
+{
+	if (n->type != YAML_SCALAR_NODE) {
+		if (why)
+			snprintf(why, whylen, "expected a single value, found %s", yaml_node_kind(n));
+		return NULL;
+	}
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
+		if (why)
+			snprintf(why, whylen, "the value contains a NUL character");
+		return NULL;
+	}
+	return (const char *)n->data.scalar.value;
 }

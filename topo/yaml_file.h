@@ -18,4 +18,11 @@
 int yaml_file_load(FILE *f, const char *path, const char *what, yaml_document_t *doc, char *err,
 		   size_t errlen);
 
+/* "a map", "a list" or "a single value", for messages. */
+const char *yaml_node_kind(const yaml_node_t *n);
+
+/* The text of a scalar node; NULL, with the reason in why (may be NULL),
+ * for anything else or a value with a NUL character inside. */
+const char *yaml_scalar_text(const yaml_node_t *n, char *why, size_t whylen);
+
 #endif
