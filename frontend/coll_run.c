@@ -39,6 +39,7 @@ struct fe_coll_run {
 	uint32_t *host;              /* rank -> host */
 	uint32_t *left;              /* dependencies not yet received */
 	uint64_t *ready_ps;
+	uint32_t *after;             /* the network message that made it ready last */
 	uint32_t *child_off, *child; /* dependents, CSR */
 	struct msg_arg *args;
 	uint32_t received;
@@ -55,10 +56,18 @@ static uint64_t tag_of(const struct fe_coll_run *r, uint32_t m)
 static void send_now(struct sim *s, void *arg)
 {
 	struct msg_arg *a = arg;
-	const struct coll_msg *m = &a->run->dag.msgs[a->id];
-	if (sim_send(s, a->run->host[m->src], a->run->host[m->dst], m->bytes, tag_of(a->run, a->id),
-		     NULL, NULL))
-		fprintf(stderr, "pktsim: collective %u: %s\n", a->run->index, sim_errmsg(s));
+	struct fe_coll_run *r = a->run;
+	const struct coll_msg *m = &r->dag.msgs[a->id];
+	uint32_t flow;
+	if (sim_send_flow(s, r->host[m->src], r->host[m->dst], m->bytes, tag_of(r, a->id), NULL,
+			  NULL, &flow)) {
+		fprintf(stderr, "pktsim: collective %u: %s\n", r->index, sim_errmsg(s));
+		return;
+	}
+	struct net_trace *t = sim_net(s)->trace;
+	if (t)
+		net_trace_coll_msg(t, sim_now(s), r->host[m->src], r->index, a->id, flow, m->chunk,
+				   m->step, r->after[a->id]);
 }
 
 static void trace_coll(struct sim *s, struct fe_coll_run *r, enum net_trace_kind k)
@@ -86,8 +95,11 @@ static void on_recv(struct sim *s, void *arg)
 		uint32_t c = r->child[k];
 		const struct coll_msg *cm = &r->dag.msgs[c];
 		uint64_t t = coll_after(&r->sys, m, cm, now);
-		if (t > r->ready_ps[c])
-			r->ready_ps[c] = t;
+		if (t > r->ready_ps[c] || r->after[c] == UINT32_MAX) {
+			r->ready_ps[c] = t > r->ready_ps[c] ? t : r->ready_ps[c];
+			/* Through a barrier, the message that released the barrier. */
+			r->after[c] = local ? r->after[a->id] : a->id;
+		}
 		if (--r->left[c])
 			continue;
 		if (cm->src == cm->dst)
@@ -349,11 +361,13 @@ int fe_coll_start(struct sim *s, const struct fe_coll *cfg, uint32_t index,
 	r->left = calloc(M, sizeof(*r->left));
 	r->ready_ps = calloc(M, sizeof(*r->ready_ps));
 	r->args = calloc(M, sizeof(*r->args));
-	if (!r->left || !r->ready_ps || !r->args || coll_children(&r->dag, &r->child_off, &r->child))
+	r->after = malloc(M * sizeof(*r->after));
+	if (!r->left || !r->ready_ps || !r->args || !r->after || coll_children(&r->dag, &r->child_off, &r->child))
 		goto nomem;
 	for (uint32_t i = 0; i < M; i++) {
 		r->left[i] = r->dag.msgs[i].ndeps;
 		r->args[i] = (struct msg_arg){ r, i };
+		r->after[i] = UINT32_MAX;
 	}
 	r->res.astra_unaware_ps = coll_eval(&r->dag, &r->sys, unaware_cost, r);
 	r->res.wire_model_ps = coll_eval(&r->dag, &r->sys, wire_cost, r);
@@ -394,6 +408,7 @@ void fe_coll_free(struct fe_coll_run *r)
 	free(r->host);
 	free(r->left);
 	free(r->ready_ps);
+	free(r->after);
 	free(r->child_off);
 	free(r->child);
 	free(r->args);

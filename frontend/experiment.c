@@ -383,6 +383,9 @@ static const struct field trace_fields[] = {
 	OTHER("file"),
 	OTHER("kinds"),
 	OTHER("nodes"),
+	OTHER("ports"),
+	OTHER("flows"),
+	NUM(struct fe_trace_cfg, "sample", F_UINT, sample, 1, UINT32_MAX),
 	NUM(struct fe_trace_cfg, "start", F_TIME, start_ps, 0, UINT64_MAX),
 	NUM(struct fe_trace_cfg, "end", F_TIME, end_ps, 0, UINT64_MAX),
 	{ .key = NULL },
@@ -1249,10 +1252,15 @@ static int load_trace_kinds(struct ctx *c, const yaml_node_t *n)
 			return -1;
 		for (k = 0; k < NET_TR_NKINDS && strcmp(s, net_trace_kind_names[k]); k++)
 			;
-		if (k == NET_TR_NKINDS)
-			return fail(c, item, key, "unknown event kind \"%.40s\" (expected enq, tx, "
-				    "rx, drop, ecn, pfc, cnp, msg_start, msg_done, msg_delivered, "
-				    "end)", s);
+		if (k == NET_TR_NKINDS) {
+			char list[256];
+			size_t at = 0;
+			for (k = 0; k < NET_TR_NKINDS && at < sizeof(list); k++)
+				at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s",
+						       k ? ", " : "", net_trace_kind_names[k]);
+			return fail(c, item, key, "unknown event kind \"%.40s\" (expected one of "
+				    "%s)", s, list);
+		}
 		kinds |= 1u << k;
 	}
 	c->exp->trace.kinds = kinds;
@@ -1285,6 +1293,76 @@ static int load_trace_nodes(struct ctx *c, const yaml_node_t *n)
 	return 0;
 }
 
+/* ports: ["NODE:PORT", ...] or [[NODE, PORT], ...]; whether they exist is
+ * checked when the trace opens, against the built topology. */
+static int load_trace_ports(struct ctx *c, const yaml_node_t *n)
+{
+	const char *key = "output.trace.ports";
+	struct fe_trace_cfg *tr = &c->exp->trace;
+	yaml_node_item_t *items = NULL;
+	size_t count = 0;
+
+	if (get_list(c, n, key, "ports (\"NODE:PORT\" or [NODE, PORT])", &items, &count) < 0)
+		return -1;
+	if (count == 0)
+		return fail(c, n, key, "expected at least one port (leave ports out to record "
+			    "every port)");
+	tr->ports = calloc(count, sizeof(*tr->ports));
+	if (!tr->ports)
+		return fail(c, n, key, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_t *item = node_at(c, items[i]);
+		unsigned long long a, b;
+		char tail;
+		if (item->type == YAML_SEQUENCE_NODE) {
+			yaml_node_item_t *two = item->data.sequence.items.start;
+			uint64_t v[2];
+			if (item->data.sequence.items.top - two != 2)
+				return fail(c, item, key, "expected [NODE, PORT]");
+			for (int j = 0; j < 2; j++)
+				if (get_num(c, node_at(c, two[j]), key, F_UINT, 0, UINT32_MAX - 1,
+					    &v[j]) < 0)
+					return -1;
+			a = v[0];
+			b = v[1];
+		} else {
+			const char *s = scalar(c, item, key);
+			if (!s)
+				return -1;
+			if (sscanf(s, "%llu:%llu%c", &a, &b, &tail) != 2 || a >= UINT32_MAX ||
+			    b >= UINT32_MAX || s[0] == '-' || strchr(s, '-'))
+				return fail(c, item, key, "expected \"NODE:PORT\" (like \"4:0\"), "
+					    "found \"%.40s\"", s);
+		}
+		tr->ports[tr->nports++] = (struct net_trace_port){ (uint32_t)a, (uint32_t)b };
+	}
+	return 0;
+}
+
+static int load_trace_flows(struct ctx *c, const yaml_node_t *n)
+{
+	const char *key = "output.trace.flows";
+	struct fe_trace_cfg *tr = &c->exp->trace;
+	yaml_node_item_t *items = NULL;
+	size_t count = 0;
+	uint64_t v;
+
+	if (get_list(c, n, key, "flow ids", &items, &count) < 0)
+		return -1;
+	if (count == 0)
+		return fail(c, n, key, "expected at least one flow id (leave flows out to "
+			    "record every flow)");
+	tr->flows = calloc(count, sizeof(*tr->flows));
+	if (!tr->flows)
+		return fail(c, n, key, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		if (get_num(c, node_at(c, items[i]), key, F_UINT, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		tr->flows[tr->nflows++] = (uint32_t)v;
+	}
+	return 0;
+}
+
 static int load_output(struct ctx *c, const yaml_node_t *root)
 {
 	struct fe_trace_cfg *tr = &c->exp->trace;
@@ -1301,7 +1379,8 @@ static int load_output(struct ctx *c, const yaml_node_t *root)
 		return get_string(c, t, "output.trace", &tr->path);
 	if (t->type != YAML_MAPPING_NODE)
 		return fail(c, t, "output.trace", "expected a path or a map {file: PATH, kinds: "
-			    "[...], nodes: [...], start: TIME, end: TIME}, found %s", yaml_node_kind(t));
+			    "[...], nodes: [...], ports: [...], flows: [...], sample: N, start: "
+			    "TIME, end: TIME}, found %s", yaml_node_kind(t));
 	if (parse_map(c, t, "output.trace", trace_fields, tr) < 0)
 		return -1;
 	n = map_get(c, t, "file", NULL);
@@ -1315,6 +1394,12 @@ static int load_output(struct ctx *c, const yaml_node_t *root)
 		return -1;
 	n = map_get(c, t, "nodes", NULL);
 	if (n && load_trace_nodes(c, n) < 0)
+		return -1;
+	n = map_get(c, t, "ports", NULL);
+	if (n && load_trace_ports(c, n) < 0)
+		return -1;
+	n = map_get(c, t, "flows", NULL);
+	if (n && load_trace_flows(c, n) < 0)
 		return -1;
 	if (tr->start_ps > tr->end_ps)
 		return fail(c, t, "output.trace", "start is after end");
@@ -1443,6 +1528,8 @@ void fe_experiment_free(struct fe_experiment *exp)
 	free(exp->flow_files);
 	free(exp->trace.path);
 	free(exp->trace.nodes);
+	free(exp->trace.ports);
+	free(exp->trace.flows);
 	memset(exp, 0, sizeof(*exp));
 }
 

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/trace.h"
+
 #include "topo/topo.h"
 
 /* A raw "key: value" pair kept with its line, validated later by a
@@ -60,6 +62,11 @@ struct fe_trace_cfg {
 	uint32_t *nodes;          /* node ids to record; NULL = all */
 	size_t nnodes;
 	uint64_t start_ps, end_ps;/* time window; end NET_TIME_NEVER by default */
+	struct net_trace_port *ports; /* ports to record packets at; NULL = all */
+	size_t nports;
+	uint32_t *flows;          /* flows to record; NULL = all */
+	size_t nflows;
+	uint64_t sample;          /* keep 1 data packet in N (0/1: all) */
 };
 
 struct fe_experiment {

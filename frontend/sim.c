@@ -328,7 +328,10 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 	if (tpath) {
 		struct net_trace_filter f = { .kinds = e->trace.kinds, .nodes = e->trace.nodes,
 					      .nnodes = e->trace.nnodes, .start_ps = e->trace.start_ps,
-					      .end_ps = e->trace.end_ps };
+					      .end_ps = e->trace.end_ps, .ports = e->trace.ports,
+					      .nports = e->trace.nports, .flows = e->trace.flows,
+					      .nflows = e->trace.nflows,
+					      .sample = (uint32_t)e->trace.sample };
 		if (!e->trace.kinds && !e->trace.end_ps)
 			f.end_ps = NET_TIME_NEVER;
 		if (net_trace_open(&s->net->trace, tpath, &f, s->net, s->seed, e->path, err, errlen))
@@ -600,6 +603,16 @@ int sim_send(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t
 	     void *arg)
 {
 	return send_msg(s, src, dst, bytes, tag, s->exp->data_prio, cb, arg, UINT32_MAX, NULL);
+}
+
+int sim_send_flow(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag,
+		  sim_cb cb, void *arg, uint32_t *flow)
+{
+	struct tp_qp *qp = NULL;
+	int rc = send_msg(s, src, dst, bytes, tag, s->exp->data_prio, cb, arg, UINT32_MAX, &qp);
+	if (!rc && flow)
+		*flow = qp->id;
+	return rc;
 }
 
 static int run_result(struct sim *s, int rc)

@@ -55,6 +55,9 @@ void sim_destroy(struct sim *s);
 
 int sim_send(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag, sim_cb cb,
 	     void *arg);
+/* sim_send, and the flow (QP) id the message got. */
+int sim_send_flow(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag,
+		  sim_cb cb, void *arg, uint32_t *flow);
 int sim_recv(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag, sim_cb cb,
 	     void *arg);
 int sim_schedule(struct sim *s, uint64_t delay_ps, sim_cb cb, void *arg);

@@ -300,8 +300,10 @@ int fe_trace_reader_next_rec(struct fe_trace_reader *r, struct fe_trace_rec *rec
 int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char *err,
 			size_t errlen)
 {
-	/* Per family: how many elements, which are 64-bit (else 32-bit), which
-	 * may be nil (the packet's port), which is a string (END's status). */
+	/* Per family: how many elements are required (more may follow: the
+	 * family's later fields, then anything newer, ignored), which are 64-bit
+	 * (else 32-bit), which may be nil (the packet's port, coll_msg's after),
+	 * which is a string (END's status). */
 	static const struct {
 		unsigned n;
 		uint32_t wide, nullable, string;
@@ -310,8 +312,10 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		[NET_TRF_MESSAGE] = { NET_TR_MSG_LEN, 1u << 1 | 1u << 6, 0, 0 },
 		[NET_TRF_END] = { NET_TR_END_LEN, 1u << 1 | 1u << 3 | 1u << 4, 0, 1u << 2 },
 		[NET_TRF_COLL] = { NET_TR_COLL_LEN, 1u << 1 | 1u << 6, 0, 0 },
+		[NET_TRF_COLL_MSG] = { NET_TR_COLL_MSG_LEN, 1u << 1, 1u << 8, 0 },
+		[NET_TRF_RATE] = { NET_TR_RATE_LEN, 1u << 1 | 1u << 4, 0, 0 },
 	};
-	uint64_t v[NET_TR_PKT_LEN + 1] = { 0 };
+	uint64_t v[NET_TR_PKT_PFC_LEN] = { 0 };
 
 	memset(rec, 0, sizeof(*rec));
 	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size == 0) {
@@ -332,8 +336,11 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 			net_trace_kind_names[k], size, need);
 		return -1;
 	}
+	/* The optional fields this reader knows are checked like the rest. */
+	unsigned known = net_trace_family_nfields[f];
+	unsigned have = size < known ? size : known;
 	const char *const *names = net_trace_family_fields[f];
-	for (unsigned i = 1; i < need; i++) {
+	for (unsigned i = 1; i < have; i++) {
 		uint32_t bit = 1u << i;
 		if ((lay[f].nullable & bit) && e[i].type == MSGPACK_OBJECT_NIL) {
 			v[i] = UINT32_MAX;
@@ -356,6 +363,8 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		}
 		v[i] = e[i].via.u64;
 	}
+	if (f == NET_TRF_COLL_MSG && have <= 8)
+		v[8] = UINT32_MAX;
 
 	rec->kind = k;
 	rec->t_ps = v[1];
@@ -375,6 +384,11 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		rec->flags = (uint32_t)v[13];
 		rec->qbytes = v[14];
 		rec->reason = (uint32_t)v[15];
+		rec->classes = (uint32_t)v[16];
+		if (rec->type >= NET_PKT_NTYPES) {
+			net_fmt_err(err, errlen, "type: %" PRIu32 " is not a packet type", rec->type);
+			return -1;
+		}
 		break;
 	case NET_TRF_MESSAGE:
 		rec->node = (uint32_t)v[2];
@@ -382,6 +396,21 @@ int fe_trace_rec_decode(const msgpack_object *o, struct fe_trace_rec *rec, char 
 		rec->src = (uint32_t)v[4];
 		rec->dst = (uint32_t)v[5];
 		rec->bytes = v[6];
+		rec->sport = (uint32_t)v[7];
+		break;
+	case NET_TRF_COLL_MSG:
+		rec->node = (uint32_t)v[2];
+		rec->coll = (uint32_t)v[3];
+		rec->msg = (uint32_t)v[4];
+		rec->flow = (uint32_t)v[5];
+		rec->chunk = (uint32_t)v[6];
+		rec->step = (uint32_t)v[7];
+		rec->after = (uint32_t)v[8];
+		break;
+	case NET_TRF_RATE:
+		rec->node = (uint32_t)v[2];
+		rec->flow = (uint32_t)v[3];
+		rec->rate_bps = v[4];
 		break;
 	case NET_TRF_COLL:
 		rec->coll = (uint32_t)v[2];
@@ -682,6 +711,10 @@ int fe_trace_dump(const char *path, FILE *out, char *err, size_t errlen)
 		fputc('{', out);
 		for (uint32_t i = 0; i < o.via.array.size; i++) {
 			const msgpack_object *nm = name_of(fields[f], i);
+			/* A PFC frame's record keeps a place for `reason`, which only
+			 * a drop has. */
+			if (f == NET_TRF_PACKET && i == NET_TR_PKT_LEN && rec.kind != NET_TR_DROP)
+				continue;
 			if (i)
 				fputc(',', out);
 			if (nm)

@@ -40,10 +40,17 @@ struct fe_trace_rec {
 	uint32_t prio, flags;
 	uint64_t qbytes;
 	uint32_t reason;             /* DROP: enum net_drop_reason */
+	uint32_t classes;            /* PFC frames: class-enable vector (0: not recorded) */
 	/* message and collective families */
 	uint64_t bytes;
-	/* collective family */
+	uint32_t sport;              /* message family: UDP source port (0: not recorded) */
+	/* collective family; coll also coll_msg */
 	uint32_t coll, op, algo, npus;
+	/* coll_msg: the message's index in the DAG, its chunk and step, and the
+	 * message whose arrival made it ready (UINT32_MAX: none) */
+	uint32_t msg, chunk, step, after;
+	/* rate (flow and node as above) */
+	uint64_t rate_bps;
 	/* END */
 	int interrupted;
 	uint64_t records;            /* records before the END record */

@@ -30,9 +30,10 @@
 #include <zlib.h>
 
 #include "net/net.h"
+#include "net/rng.h"
 
 #define TR_BATCH_BYTES (64u * 1024u)
-/* A batch plus the largest record (16 elements of at most 9 bytes). */
+/* A batch plus the largest record (17 elements of at most 9 bytes). */
 #define TR_BUF_BYTES (TR_BATCH_BYTES + 1024u)
 
 const char *const net_trace_kind_names[NET_TR_NKINDS] = {
@@ -49,6 +50,8 @@ const char *const net_trace_kind_names[NET_TR_NKINDS] = {
 	[NET_TR_END] = "end",
 	[NET_TR_COLL_START] = "coll_start",
 	[NET_TR_COLL_END] = "coll_end",
+	[NET_TR_COLL_MSG] = "coll_msg",
+	[NET_TR_RATE] = "rate",
 };
 
 const char *const net_trace_pkt_type_names[NET_PKT_NTYPES] = {
@@ -64,28 +67,38 @@ const char *const net_trace_family_names[NET_TRF_N] = {
 	[NET_TRF_MESSAGE] = "message",
 	[NET_TRF_END] = "end",
 	[NET_TRF_COLL] = "collective",
+	[NET_TRF_COLL_MSG] = "coll_msg",
+	[NET_TRF_RATE] = "rate",
 };
 
 static const char *const pkt_fields[] = {
 	"kind", "t_ps", "node", "port", "id", "type", "flow", "psn", "src", "dst",
-	"wire_bytes", "payload_bytes", "prio", "flags", "qbytes", "reason",
+	"wire_bytes", "payload_bytes", "prio", "flags", "qbytes", "reason", "classes",
 };
-static const char *const msg_fields[] = { "kind", "t_ps", "node", "flow", "src", "dst", "bytes" };
+static const char *const msg_fields[] = { "kind", "t_ps", "node", "flow", "src", "dst", "bytes",
+					  "sport" };
 static const char *const end_fields[] = { "kind", "t_ps", "status", "records", "events" };
 static const char *const coll_fields[] = { "kind", "t_ps", "coll", "op", "algorithm", "npus",
 					   "bytes" };
+static const char *const coll_msg_fields[] = { "kind", "t_ps", "node", "coll", "msg", "flow",
+					       "chunk", "step", "after" };
+static const char *const rate_fields[] = { "kind", "t_ps", "node", "flow", "rate_bps" };
 
 const char *const *const net_trace_family_fields[NET_TRF_N] = {
 	[NET_TRF_PACKET] = pkt_fields,
 	[NET_TRF_MESSAGE] = msg_fields,
 	[NET_TRF_END] = end_fields,
 	[NET_TRF_COLL] = coll_fields,
+	[NET_TRF_COLL_MSG] = coll_msg_fields,
+	[NET_TRF_RATE] = rate_fields,
 };
 const unsigned net_trace_family_nfields[NET_TRF_N] = {
 	[NET_TRF_PACKET] = sizeof(pkt_fields) / sizeof(pkt_fields[0]),
 	[NET_TRF_MESSAGE] = sizeof(msg_fields) / sizeof(msg_fields[0]),
 	[NET_TRF_END] = sizeof(end_fields) / sizeof(end_fields[0]),
 	[NET_TRF_COLL] = sizeof(coll_fields) / sizeof(coll_fields[0]),
+	[NET_TRF_COLL_MSG] = sizeof(coll_msg_fields) / sizeof(coll_msg_fields[0]),
+	[NET_TRF_RATE] = sizeof(rate_fields) / sizeof(rate_fields[0]),
 };
 
 /* Bit i of enum net_pkt_flags; the header carries them so a reader can
@@ -98,6 +111,12 @@ struct tr_impl {
 	msgpack_packer pk;
 	char *path;
 	char why[160];           /* the first I/O failure */
+	/* Per-record filters (t->pkt_filter): */
+	uint32_t *port_off;      /* [nnodes + 1]: node i's ports in port_ok[port_off[i]..] */
+	uint8_t *port_ok;        /* NULL: every port */
+	uint32_t *flows;         /* sorted; NULL: every flow */
+	size_t nflows;
+	uint32_t sample;         /* 1 data packet in `sample`; 0/1: all */
 };
 
 /* Record the first failure; zret is gzclose's result, or Z_OK to ask
@@ -213,8 +232,9 @@ static int pack_header(const struct net_trace *t, msgpack_packer *pk, const stru
 	rc |= pack_cstr(pk, "drop_reasons");
 	rc |= pack_names(pk, net_drop_reason_names, NET_DROP_NREASONS);
 
+	const struct tr_impl *w = t->impl;
 	rc |= pack_cstr(pk, "filter");
-	rc |= msgpack_pack_map(pk, 4);
+	rc |= msgpack_pack_map(pk, 7);
 	rc |= pack_cstr(pk, "kinds");
 	rc |= pack_kind_names(pk, t->kinds);
 	rc |= pack_cstr(pk, "nodes");
@@ -234,6 +254,33 @@ static int pack_header(const struct net_trace *t, msgpack_packer *pk, const stru
 	rc |= pack_cstr(pk, "end_ps");
 	rc |= t->end_ps == NET_TIME_NEVER ? msgpack_pack_nil(pk)
 					  : msgpack_pack_uint64(pk, t->end_ps);
+	rc |= pack_cstr(pk, "ports");
+	if (w->port_ok) {
+		size_t n = 0;
+		for (uint32_t i = 0; i < t->nnodes; i++)
+			for (uint32_t j = w->port_off[i]; j < w->port_off[i + 1]; j++)
+				n += w->port_ok[j] != 0;
+		rc |= msgpack_pack_array(pk, n);
+		for (uint32_t i = 0; i < t->nnodes; i++)
+			for (uint32_t j = w->port_off[i]; j < w->port_off[i + 1]; j++)
+				if (w->port_ok[j]) {
+					rc |= msgpack_pack_array(pk, 2);
+					rc |= msgpack_pack_uint32(pk, i);
+					rc |= msgpack_pack_uint32(pk, j - w->port_off[i]);
+				}
+	} else {
+		rc |= msgpack_pack_nil(pk);
+	}
+	rc |= pack_cstr(pk, "flows");
+	if (w->flows) {
+		rc |= msgpack_pack_array(pk, w->nflows);
+		for (size_t i = 0; i < w->nflows; i++)
+			rc |= msgpack_pack_uint32(pk, w->flows[i]);
+	} else {
+		rc |= msgpack_pack_nil(pk);
+	}
+	rc |= pack_cstr(pk, "sample");
+	rc |= msgpack_pack_uint32(pk, w->sample > 1 ? w->sample : 1);
 
 	uint32_t nnodes = net ? net->nnodes : 0;
 	rc |= pack_cstr(pk, "nodes");
@@ -291,6 +338,43 @@ static int pack_header(const struct net_trace *t, msgpack_packer *pk, const stru
 	return rc;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int flow_listed(const struct tr_impl *w, uint32_t flow)
+{
+	size_t lo = 0, hi = w->nflows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w->flows[mid] < flow)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->nflows && w->flows[lo] == flow;
+}
+
+/* The sample keeps a packet by (flow, PSN), not by packet id, so a kept
+ * packet shows at every hop and its retransmissions are kept too. */
+static int sampled(uint32_t sample, uint32_t flow, uint32_t psn)
+{
+	return net_mix64((uint64_t)flow << 32 | psn) % sample == 0;
+}
+
+static int tr_pkt_pass(const struct net_trace *t, uint32_t node, uint32_t port,
+		       const struct net_pkt *p)
+{
+	const struct tr_impl *w = t->impl;
+	if (w->port_ok && port != UINT32_MAX && !w->port_ok[w->port_off[node] + port])
+		return 0;
+	if (w->flows && p->type != NET_PKT_PFC && !flow_listed(w, p->flow))
+		return 0;
+	return w->sample <= 1 || p->type != NET_PKT_DATA || sampled(w->sample, p->flow, p->psn);
+}
+
 static void tr_free(struct net_trace *t)
 {
 	if (!t)
@@ -299,6 +383,9 @@ static void tr_free(struct net_trace *t)
 	if (w) {
 		msgpack_sbuffer_destroy(&w->sb);
 		free(w->path);
+		free(w->port_off);
+		free(w->port_ok);
+		free(w->flows);
 		free(w);
 	}
 	free(t->want_node);
@@ -342,6 +429,26 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 		}
 	}
 
+	for (size_t i = 0; i < f->nports; i++) {
+		const struct net_trace_port *tp = &f->ports[i];
+		if (tp->node >= nnodes) {
+			net_fmt_err(err, errlen,
+			       "trace filter: port %u:%u: node %u does not exist (the topology has "
+			       "%u nodes)", tp->node, tp->port, tp->node, nnodes);
+			return NET_ERR_INVAL;
+		}
+		if (tp->port >= net->nodes[tp->node].nports) {
+			net_fmt_err(err, errlen,
+			       "trace filter: port %u:%u does not exist (node %u has %u ports)",
+			       tp->node, tp->port, tp->node, net->nodes[tp->node].nports);
+			return NET_ERR_INVAL;
+		}
+	}
+	if ((f->nports && !f->ports) || (f->nflows && !f->flows)) {
+		net_fmt_err(err, errlen, "trace filter: a port or flow count without its list");
+		return NET_ERR_INVAL;
+	}
+
 	struct net_trace *t = calloc(1, sizeof(*t));
 	struct tr_impl *w = calloc(1, sizeof(*w));
 	if (!t || !w) {
@@ -356,13 +463,39 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 	t->start_ps = f->start_ps;
 	t->end_ps = f->end_ps;
 	if (f->nnodes) {
-		t->nnodes = nnodes;
 		t->want_node = calloc(nnodes, 1);
 		if (!t->want_node)
 			goto nomem;
 		for (size_t i = 0; i < f->nnodes; i++)
 			t->want_node[f->nodes[i]] = 1;
 	}
+	t->nnodes = nnodes;
+	if (f->nports) {
+		w->port_off = calloc((size_t)nnodes + 1, sizeof(*w->port_off));
+		if (!w->port_off)
+			goto nomem;
+		for (uint32_t i = 0; i < nnodes; i++)
+			w->port_off[i + 1] = w->port_off[i] + net->nodes[i].nports;
+		w->port_ok = calloc(w->port_off[nnodes] ? w->port_off[nnodes] : 1, 1);
+		if (!w->port_ok)
+			goto nomem;
+		for (size_t i = 0; i < f->nports; i++)
+			w->port_ok[w->port_off[f->ports[i].node] + f->ports[i].port] = 1;
+	}
+	if (f->nflows) {
+		w->flows = malloc(f->nflows * sizeof(*w->flows));
+		if (!w->flows)
+			goto nomem;
+		memcpy(w->flows, f->flows, f->nflows * sizeof(*w->flows));
+		qsort(w->flows, f->nflows, sizeof(*w->flows), cmp_u32);
+		size_t n = 0;
+		for (size_t i = 0; i < f->nflows; i++)
+			if (!n || w->flows[n - 1] != w->flows[i])
+				w->flows[n++] = w->flows[i];
+		w->nflows = n;
+	}
+	w->sample = f->sample;
+	t->pkt_filter = w->port_ok || w->flows || w->sample > 1;
 	w->path = strdup(path);
 	msgpack_sbuffer_init(&w->sb);
 	w->sb.data = malloc(TR_BUF_BYTES);
@@ -403,12 +536,16 @@ void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 {
 	if (!t || t->failed || !p || net_trace_kind_family(k) != NET_TRF_PACKET)
 		return;
+	if (t->pkt_filter && !tr_pkt_pass(t, node, port, p))
+		return;
 	struct tr_impl *w = t->impl;
 	msgpack_packer *pk = &w->pk;
+	int pfc = p->type == NET_PKT_PFC;
 
 	/* No return codes checked: the buffer has room for a whole record
 	 * (TR_BUF_BYTES), so these appends cannot fail. */
-	msgpack_pack_array(pk, k == NET_TR_DROP ? NET_TR_PKT_LEN + 1 : NET_TR_PKT_LEN);
+	msgpack_pack_array(pk, pfc ? NET_TR_PKT_PFC_LEN
+				   : k == NET_TR_DROP ? NET_TR_PKT_LEN + 1 : NET_TR_PKT_LEN);
 	msgpack_pack_uint32(pk, (uint32_t)k);
 	msgpack_pack_uint64(pk, t_ps);
 	msgpack_pack_uint32(pk, node);
@@ -427,20 +564,24 @@ void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 	msgpack_pack_uint32(pk, p->prio);
 	msgpack_pack_uint32(pk, p->flags);
 	msgpack_pack_uint64(pk, qbytes);
-	if (k == NET_TR_DROP)
-		msgpack_pack_uint32(pk, reason);
+	if (k == NET_TR_DROP || pfc)
+		msgpack_pack_uint32(pk, k == NET_TR_DROP ? reason : 0);
+	if (pfc)
+		msgpack_pack_uint32(pk, p->aux);
 	tr_counted(t, w);
 }
 
 void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
-		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes)
+		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes, uint32_t sport)
 {
 	if (!t || t->failed || net_trace_kind_family(k) != NET_TRF_MESSAGE)
 		return;
 	struct tr_impl *w = t->impl;
+	if (w->flows && !flow_listed(w, flow))
+		return;
 	msgpack_packer *pk = &w->pk;
 
-	msgpack_pack_array(pk, NET_TR_MSG_LEN);
+	msgpack_pack_array(pk, NET_TR_MSG_LEN_NOW);
 	msgpack_pack_uint32(pk, (uint32_t)k);
 	msgpack_pack_uint64(pk, t_ps);
 	msgpack_pack_uint32(pk, node);
@@ -448,6 +589,53 @@ void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, ui
 	msgpack_pack_uint32(pk, src);
 	msgpack_pack_uint32(pk, dst);
 	msgpack_pack_uint64(pk, bytes);
+	msgpack_pack_uint32(pk, sport);
+	tr_counted(t, w);
+}
+
+void net_trace_coll_msg(struct net_trace *t, uint64_t t_ps, uint32_t node, uint32_t coll,
+			uint32_t msg, uint32_t flow, uint32_t chunk, uint32_t step,
+			uint32_t after)
+{
+	if (!net_trace_want(t, NET_TR_COLL_MSG, node, t_ps) || t->failed)
+		return;
+	struct tr_impl *w = t->impl;
+	if (w->flows && !flow_listed(w, flow))
+		return;
+	msgpack_packer *pk = &w->pk;
+
+	msgpack_pack_array(pk, NET_TR_COLL_MSG_LEN);
+	msgpack_pack_uint32(pk, NET_TR_COLL_MSG);
+	msgpack_pack_uint64(pk, t_ps);
+	msgpack_pack_uint32(pk, node);
+	msgpack_pack_uint32(pk, coll);
+	msgpack_pack_uint32(pk, msg);
+	msgpack_pack_uint32(pk, flow);
+	msgpack_pack_uint32(pk, chunk);
+	msgpack_pack_uint32(pk, step);
+	if (after == UINT32_MAX)
+		msgpack_pack_nil(pk);
+	else
+		msgpack_pack_uint32(pk, after);
+	tr_counted(t, w);
+}
+
+void net_trace_rate(struct net_trace *t, uint64_t t_ps, uint32_t node, uint32_t flow,
+		    uint64_t rate_bps)
+{
+	if (!net_trace_want(t, NET_TR_RATE, node, t_ps) || t->failed)
+		return;
+	struct tr_impl *w = t->impl;
+	if (w->flows && !flow_listed(w, flow))
+		return;
+	msgpack_packer *pk = &w->pk;
+
+	msgpack_pack_array(pk, NET_TR_RATE_LEN);
+	msgpack_pack_uint32(pk, NET_TR_RATE);
+	msgpack_pack_uint64(pk, t_ps);
+	msgpack_pack_uint32(pk, node);
+	msgpack_pack_uint32(pk, flow);
+	msgpack_pack_uint64(pk, rate_bps);
 	tr_counted(t, w);
 }
 

@@ -36,6 +36,8 @@ enum net_trace_kind {
 	NET_TR_END = 10,         /* last record of every trace */
 	NET_TR_COLL_START = 11,  /* a collective starts (its first messages post) */
 	NET_TR_COLL_END = 12,    /* a collective completes (its last rank is done) */
+	NET_TR_COLL_MSG = 13,    /* a collective's message is sent */
+	NET_TR_RATE = 14,        /* a QP's congestion-control rate changes */
 	NET_TR_NKINDS
 };
 extern const char *const net_trace_kind_names[NET_TR_NKINDS];
@@ -49,12 +51,20 @@ extern const char *const net_trace_kind_names[NET_TR_NKINDS];
  * longer records and ignore the extra elements, so fields can be appended
  * without a version change. */
 enum net_trace_family {
-	NET_TRF_PACKET = 0, NET_TRF_MESSAGE = 1, NET_TRF_END = 2, NET_TRF_COLL = 3, NET_TRF_N
+	NET_TRF_PACKET = 0, NET_TRF_MESSAGE = 1, NET_TRF_END = 2, NET_TRF_COLL = 3,
+	NET_TRF_COLL_MSG = 4, NET_TRF_RATE = 5, NET_TRF_N
 };
+/* A packet record of a PFC frame has two more elements: `reason` (0 unless a
+ * drop) and `classes`, the frame's class-enable vector. */
 #define NET_TR_PKT_LEN 15
+#define NET_TR_PKT_PFC_LEN 17
+/* Version 1 message records had 7 elements; `sport` came later. */
 #define NET_TR_MSG_LEN 7
+#define NET_TR_MSG_LEN_NOW 8
 #define NET_TR_END_LEN 5
 #define NET_TR_COLL_LEN 7
+#define NET_TR_COLL_MSG_LEN 9
+#define NET_TR_RATE_LEN 5
 extern const char *const net_trace_family_names[NET_TRF_N];
 /* Field names per family, as the header's record_fields lists them (the
  * packet list ends with "reason", present in DROP records only). */
@@ -67,8 +77,15 @@ static inline enum net_trace_family net_trace_kind_family(enum net_trace_kind k)
 {
 	return k <= NET_TR_CNP ? NET_TRF_PACKET
 	       : k <= NET_TR_MSG_DELIVERED ? NET_TRF_MESSAGE
-	       : k == NET_TR_END ? NET_TRF_END : NET_TRF_COLL;
+	       : k == NET_TR_END ? NET_TRF_END
+	       : k <= NET_TR_COLL_END ? NET_TRF_COLL
+	       : k == NET_TR_COLL_MSG ? NET_TRF_COLL_MSG : NET_TRF_RATE;
 }
+
+/* A port as (node, port index), for the ports filter. */
+struct net_trace_port {
+	uint32_t node, port;
+};
 
 struct net_trace_filter {
 	uint32_t kinds;          /* bit mask of kinds; 0 means all */
@@ -76,6 +93,17 @@ struct net_trace_filter {
 	size_t nnodes;
 	uint64_t start_ps;       /* inclusive */
 	uint64_t end_ps;         /* inclusive; NET_TIME_NEVER for no end */
+	/* Packet records at a port are written only for these ports (records
+	 * not at a port pass); NULL/0 means all. */
+	const struct net_trace_port *ports;
+	size_t nports;
+	/* Packet and message records of these flows only (PFC frames belong to
+	 * no flow and pass); NULL/0 means all. */
+	const uint32_t *flows;
+	size_t nflows;
+	/* Keep 1 data packet in `sample` (0 or 1: all), chosen by (flow, PSN)
+	 * so a kept packet is kept at every hop and on retransmission. */
+	uint32_t sample;
 };
 
 /* Visible so net_trace_want() can inline; fields after `want_node` are the
@@ -85,6 +113,7 @@ struct net_trace {
 	uint64_t start_ps, end_ps;
 	uint8_t *want_node;      /* [nnodes] or NULL for all */
 	uint32_t nnodes;
+	int pkt_filter;          /* ports, flows or sample set: checked per record */
 	void *impl;              /* writer state (trace.c) */
 	uint64_t records;        /* records written (not counting header) */
 	int failed;              /* an I/O error happened; close reports it */
@@ -113,9 +142,22 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 void net_trace_pkt(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
 		   uint32_t port, const struct net_pkt *p, uint64_t qbytes, uint32_t reason);
 
-/* A message event (MSG_START / MSG_DONE / MSG_DELIVERED). */
+/* A message event (MSG_START / MSG_DONE / MSG_DELIVERED); sport is the
+ * QP's UDP source port. */
 void net_trace_msg(struct net_trace *t, enum net_trace_kind k, uint64_t t_ps, uint32_t node,
-		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes);
+		   uint32_t flow, uint32_t src, uint32_t dst, uint64_t bytes, uint32_t sport);
+
+/* A collective's message `msg` (its index in the collective's DAG) is sent
+ * from host `node` as QP `flow`; `after` is the message whose arrival made it
+ * ready last (UINT32_MAX: none, it was ready at the start). */
+void net_trace_coll_msg(struct net_trace *t, uint64_t t_ps, uint32_t node, uint32_t coll,
+			uint32_t msg, uint32_t flow, uint32_t chunk, uint32_t step,
+			uint32_t after);
+
+/* QP `flow` at host `node` now sends at rate_bps (at its start, then at
+ * every change its congestion control makes). */
+void net_trace_rate(struct net_trace *t, uint64_t t_ps, uint32_t node, uint32_t flow,
+		    uint64_t rate_bps);
 
 /* A collective event (COLL_START / COLL_END): collective id, enum coll_op,
  * enum coll_algo, ranks, size. Not at a node, so node filters keep it. */

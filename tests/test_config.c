@@ -842,7 +842,7 @@ static void test_trace_errors(void)
 	char text[512];
 
 	snprintf(text, sizeof(text), "%soutput:\n  trace: {file: t.gz, kinds: [tx, rxx]}\n", rest);
-	expect_error(text, 4, "output.trace.kinds: unknown event kind \"rxx\" (expected enq, tx");
+	expect_error(text, 4, "output.trace.kinds: unknown event kind \"rxx\" (expected one of enq, tx");
 	snprintf(text, sizeof(text), "%soutput:\n  trace: {kinds: [tx]}\n", rest);
 	expect_error(text, 4, "output.trace: missing file");
 	snprintf(text, sizeof(text), "%soutput:\n  trace: {file: t, start: 2us, end: 1us}\n", rest);

@@ -146,6 +146,7 @@ static struct ev sample_ev(uint32_t i)
 	e.p.payload_bytes = 1000;
 	e.p.prio = 3;
 	e.p.flags = (uint8_t)(i & 0x1f);
+	e.p.aux = e.p.type == NET_PKT_PFC ? (uint8_t)(1u << (i % 8)) : 0;
 	return e;
 }
 
@@ -158,7 +159,7 @@ static void emit(struct net_trace *t, const struct ev *e)
 		net_trace_pkt(t, e->kind, e->t_ps, e->node, e->port, &e->p, e->qbytes, e->reason);
 	else
 		net_trace_msg(t, e->kind, e->t_ps, e->node, e->p.flow, e->p.src, e->p.dst,
-			      e->bytes);
+			      e->bytes, 10000 + e->p.flow);
 }
 
 static void write_sample(const char *path, const struct net_trace_filter *f, int interrupted)
@@ -195,8 +196,10 @@ static void check_rec(const struct fe_trace_rec *r, const struct ev *e)
 		CU_ASSERT_EQUAL(r->flags, e->p.flags);
 		CU_ASSERT_EQUAL(r->qbytes, e->qbytes);
 		CU_ASSERT_EQUAL(r->reason, e->kind == NET_TR_DROP ? e->reason : 0);
+		CU_ASSERT_EQUAL(r->classes, e->p.type == NET_PKT_PFC ? e->p.aux : 0u);
 	} else {
 		CU_ASSERT_EQUAL(r->flow, e->p.flow);
+		CU_ASSERT_EQUAL(r->sport, 10000 + e->p.flow);
 		CU_ASSERT_EQUAL(r->src, e->p.src);
 		CU_ASSERT_EQUAL(r->dst, e->p.dst);
 		CU_ASSERT_EQUAL(r->bytes, e->bytes);
@@ -240,7 +243,7 @@ static void test_header_describes_topology(void)
 	CU_ASSERT_EQUAL(kinds->via.array.size, NET_TR_NKINDS);
 	const msgpack_object *pf = fe_trace_map_get(fe_trace_map_get(h, "record_fields"), "packet");
 	CU_ASSERT_FATAL(pf && pf->type == MSGPACK_OBJECT_ARRAY);
-	CU_ASSERT_EQUAL(pf->via.array.size, NET_TR_PKT_LEN + 1);
+	CU_ASSERT_EQUAL(pf->via.array.size, NET_TR_PKT_PFC_LEN);
 
 	const msgpack_object *nodes = fe_trace_map_get(h, "nodes");
 	CU_ASSERT_FATAL(nodes && nodes->type == MSGPACK_OBJECT_ARRAY);
@@ -492,7 +495,7 @@ static void test_null_trace_is_safe(void)
 	struct net_pkt p = { 0 };
 	CU_ASSERT_FALSE(net_trace_want(NULL, NET_TR_TX, 0, 0));
 	net_trace_pkt(NULL, NET_TR_TX, 0, 0, 0, &p, 0, 0);
-	net_trace_msg(NULL, NET_TR_MSG_START, 0, 0, 0, 0, 1, 100);
+	net_trace_msg(NULL, NET_TR_MSG_START, 0, 0, 0, 0, 1, 100, 0);
 	CU_ASSERT_EQUAL(net_trace_close(NULL, 0, 0, 0, NULL, 0), 0);
 }
 
@@ -540,7 +543,7 @@ static uint64_t scenario(struct net_trace *t, uint64_t want_records)
 		n++; \
 	} while (0)
 
-	net_trace_msg(t, NET_TR_MSG_START, 0, 0, 7, 0, 1, 1000000000);
+	net_trace_msg(t, NET_TR_MSG_START, 0, 0, 7, 0, 1, 1000000000, 10007);
 	n++;
 	for (uint64_t k = 0; n < want_records; k++) {
 		uint64_t t0 = k * ser_h;
@@ -820,7 +823,7 @@ static void test_dump_names_fields(void)
 		"\"payload_bytes\":1000,\"prio\":3,\"flags\":3,\"qbytes\":3186,"
 		"\"reason\":\"buffer\"}\n",
 		"\n{\"kind\":\"msg_start\",\"t_ps\":8589934942,\"node\":1,\"flow\":0,\"src\":0,"
-		"\"dst\":1,\"bytes\":8000000007}\n",
+		"\"dst\":1,\"bytes\":8000000007,\"sport\":10000}\n",
 		"\n{\"kind\":\"end\",\"t_ps\":8590034592,\"status\":\"complete\",\"records\":60,"
 		"\"events\":12345}\n",
 	};

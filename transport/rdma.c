@@ -179,7 +179,11 @@ static void rate_changed(struct cc_flow *f)
 {
 	struct tp_qp *qp = f->owner;
 	struct tp *tp = qp->tp;
-	if (qp->data_pkts == 0 || qp->done_ps != NET_TIME_NEVER)
+	if (qp->done_ps != NET_TIME_NEVER)
+		return;
+	if (TRACE_ON(tp, NET_TR_RATE, qp->src))
+		net_trace_rate(tp->net->trace, tp->eng->now_ps, qp->src, qp->id, f->rate_bps);
+	if (qp->data_pkts == 0)
 		return;
 	uint64_t next = qp->last_tx_ps + pace_ps(tp, qp, qp->last_wire);
 	uint64_t now = tp->eng->now_ps;
@@ -332,7 +336,7 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 			tp->ctr.msgs_delivered++;
 			if (TRACE_ON(tp, NET_TR_MSG_DELIVERED, qp->dst))
 				net_trace_msg(tp->net->trace, NET_TR_MSG_DELIVERED, now, qp->dst, qp->id,
-					      qp->src, qp->dst, qp->size_bytes);
+					      qp->src, qp->dst, qp->size_bytes, qp->sport);
 			if (qp->cb)
 				qp->cb(qp->cb_arg, qp, TP_EV_DELIVERED);
 		}
@@ -363,7 +367,7 @@ static void complete(struct tp *tp, struct tp_qp *qp, uint64_t now)
 		tp->cfg.cc->release(&qp->cc);
 	if (TRACE_ON(tp, NET_TR_MSG_DONE, qp->src))
 		net_trace_msg(tp->net->trace, NET_TR_MSG_DONE, now, qp->src, qp->id, qp->src, qp->dst,
-			      qp->size_bytes);
+			      qp->size_bytes, qp->sport);
 	if (qp->cb)
 		qp->cb(qp->cb_arg, qp, TP_EV_DONE);
 }
@@ -551,7 +555,10 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	/* Only now: init's own rate choice is not a change to re-pace. */
 	qp->cc.rate_notify = rate_changed;
 	if (TRACE_ON(tp, NET_TR_MSG_START, src))
-		net_trace_msg(net->trace, NET_TR_MSG_START, now, src, qp->id, src, dst, bytes);
+		net_trace_msg(net->trace, NET_TR_MSG_START, now, src, qp->id, src, dst, bytes,
+			      qp->sport);
+	if (TRACE_ON(tp, NET_TR_RATE, src))
+		net_trace_rate(net->trace, now, src, qp->id, qp->cc.rate_bps);
 	if (out)
 		*out = qp;
 	qp_wake(tp, qp);
