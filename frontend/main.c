@@ -20,6 +20,7 @@
 #include "frontend/validate.h"
 #include "frontend/summary.h"
 #include "frontend/topo_export.h"
+#include "frontend/trace_pcap.h"
 #include "frontend/trace_read.h"
 #include "topo/analysis.h"
 #include "topo/topo.h"
@@ -261,10 +262,81 @@ static int cmd_topo(int argc, char **argv)
 	return status;
 }
 
+static int trace_pcap(int argc, char **argv)
+{
+	struct fe_pcap_opts o = { .snaplen = FE_PCAP_SNAPLEN };
+	const char *trace = NULL;
+	char err[1024];
+	int rc;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((rc = fe_tfilter_arg(&o.filter, argc, argv, &i, err, sizeof(err))) != 0) {
+			if (rc < 0) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace pcap: %s", err);
+			}
+			continue;
+		}
+		if (!strcmp(a, "-o") || !strcmp(a, "--snaplen") || !strcmp(a, "--format")) {
+			if (++i >= argc) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace pcap: %s needs a value", a);
+			}
+			uint64_t v;
+			if (!strcmp(a, "-o")) {
+				o.out = argv[i];
+			} else if (!strcmp(a, "--format")) {
+				if (!strcmp(argv[i], "pcap"))
+					o.format = FE_PCAP_PCAP;
+				else if (!strcmp(argv[i], "pcapng"))
+					o.format = FE_PCAP_PCAPNG;
+				else {
+					fe_tfilter_free(&o.filter);
+					return usage_error("trace pcap: --format: expected pcap or "
+							   "pcapng, found \"%.40s\"", argv[i]);
+				}
+			} else if (net_parse_uint(argv[i], 65535, &v, err, sizeof(err))) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace pcap: --snaplen: %s", err);
+			} else {
+				o.snaplen = (uint32_t)v;
+			}
+		} else if (!strcmp(a, "--ingress")) {
+			o.ingress = 1;
+		} else if (!strcmp(a, "--send")) {
+			o.send = 1;
+		} else if (!strcmp(a, "--salvage")) {
+			o.salvage = 1;
+		} else if (a[0] == '-' && a[1]) {
+			fe_tfilter_free(&o.filter);
+			return usage_error("trace pcap: unknown option %s", a);
+		} else if (trace) {
+			fe_tfilter_free(&o.filter);
+			return usage_error("%s", "trace pcap: expected exactly one trace file");
+		} else {
+			trace = a;
+		}
+	}
+	if (!trace) {
+		fe_tfilter_free(&o.filter);
+		return usage_error("%s", "trace pcap: expected a trace file");
+	}
+	rc = fe_trace_pcap(trace, &o, stdout, err, sizeof(err));
+	fe_tfilter_free(&o.filter);
+	if (rc) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	if (argc < 1)
-		return usage_error("%s", "trace: missing subcommand (info or dump)");
+		return usage_error("%s", "trace: missing subcommand (info, dump, pcap, perfetto, "
+				   "stats or plot)");
+	if (!strcmp(argv[0], "pcap"))
+		return trace_pcap(argc - 1, argv + 1);
 	if (argc != 2)
 		return usage_error("trace %s: expected exactly one trace file", argv[0]);
 	char err[1024];
@@ -274,7 +346,8 @@ static int cmd_trace(int argc, char **argv)
 	else if (!strcmp(argv[0], "dump"))
 		rc = fe_trace_dump(argv[1], stdout, err, sizeof(err));
 	else
-		return usage_error("trace: unknown subcommand %s (expected info or dump)", argv[0]);
+		return usage_error("trace: unknown subcommand %s (expected info, dump, pcap, "
+				   "perfetto, stats or plot)", argv[0]);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "pktsim: writing output failed: %s\n", strerror(errno));
 		return 1;

@@ -429,6 +429,10 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 		}
 	}
 
+	if ((f->nports && !f->ports) || (f->nflows && !f->flows)) {
+		net_fmt_err(err, errlen, "trace filter: a port or flow count without its list");
+		return NET_ERR_INVAL;
+	}
 	for (size_t i = 0; i < f->nports; i++) {
 		const struct net_trace_port *tp = &f->ports[i];
 		if (tp->node >= nnodes) {
@@ -443,10 +447,6 @@ int net_trace_open(struct net_trace **out, const char *path, const struct net_tr
 			       tp->node, tp->port, tp->node, net->nodes[tp->node].nports);
 			return NET_ERR_INVAL;
 		}
-	}
-	if ((f->nports && !f->ports) || (f->nflows && !f->flows)) {
-		net_fmt_err(err, errlen, "trace filter: a port or flow count without its list");
-		return NET_ERR_INVAL;
 	}
 
 	struct net_trace *t = calloc(1, sizeof(*t));

@@ -323,6 +323,49 @@ static void test_trace_map_sets_filters_and_keeps_end(void)
 	tmpdir_remove(&d);
 }
 
+static void test_trace_ports_flows_and_sample_load(void)
+{
+	struct tmpdir d;
+	struct fe_experiment exp;
+
+	CU_ASSERT_EQUAL_FATAL(load_text(&d,
+		"topology: {kind: switch, hosts: 2}\n"
+		"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n"
+		"output:\n"
+		"  trace:\n"
+		"    file: t.gz\n"
+		"    ports: [\"0:0\", [1, 0]]\n"
+		"    flows: [3, 1]\n"
+		"    sample: 7\n", &exp), 0);
+	CU_ASSERT_EQUAL_FATAL(exp.trace.nports, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(exp.trace.ports);
+	CU_ASSERT_EQUAL(exp.trace.ports[0].node, 0);
+	CU_ASSERT_EQUAL(exp.trace.ports[0].port, 0);
+	CU_ASSERT_EQUAL(exp.trace.ports[1].node, 1);
+	CU_ASSERT_EQUAL(exp.trace.ports[1].port, 0);
+	/* kept as written: the trace writer sorts them */
+	CU_ASSERT_EQUAL_FATAL(exp.trace.nflows, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(exp.trace.flows);
+	CU_ASSERT_EQUAL(exp.trace.flows[0], 3);
+	CU_ASSERT_EQUAL(exp.trace.flows[1], 1);
+	CU_ASSERT_EQUAL(exp.trace.sample, 7);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+
+	/* Left out: every port, every flow, every packet. */
+	CU_ASSERT_EQUAL_FATAL(load_text(&d,
+		"topology: {kind: switch, hosts: 2}\n"
+		"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n"
+		"output: {trace: {file: t.gz, kinds: [tx]}}\n", &exp), 0);
+	CU_ASSERT_PTR_NULL(exp.trace.ports);
+	CU_ASSERT_EQUAL(exp.trace.nports, 0);
+	CU_ASSERT_PTR_NULL(exp.trace.flows);
+	CU_ASSERT_EQUAL(exp.trace.nflows, 0);
+	CU_ASSERT(exp.trace.sample <= 1);
+	fe_experiment_free(&exp);
+	tmpdir_remove(&d);
+}
+
 static void test_empty_sections_are_allowed(void)
 {
 	struct tmpdir d;
@@ -851,6 +894,43 @@ static void test_trace_errors(void)
 	expect_error(text, 4, "output.trace.nodes: must be 0..2");
 }
 
+static void test_trace_ports_flows_sample_errors(void)
+{
+	/* The trace map is in block style so each key has its own line. */
+	const char *head = "topology: {kind: switch, hosts: 2}\n"
+			   "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n"
+			   "output:\n"
+			   "  trace:\n"
+			   "    file: t.gz\n";
+	char text[512];
+
+	snprintf(text, sizeof(text), "%s    ports: [\"4-0\"]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "4-0"));
+	snprintf(text, sizeof(text), "%s    ports: [\"0:0\",\n            [1]]\n", head);
+	expect_error(text, 7, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: [[1]]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: [[1, 0, 2]]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: [\"1:\"]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: [\"1:0x\"]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: [[-1, 0]]\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    ports: []\n", head);
+	expect_error(text, 6, "output.trace.ports: ");
+	snprintf(text, sizeof(text), "%s    sample: 0\n", head);
+	expect_error(text, 6, "output.trace.sample: ");
+	snprintf(text, sizeof(text), "%s    sample: -3\n", head);
+	expect_error(text, 6, "output.trace.sample: ");
+	snprintf(text, sizeof(text), "%s    flows: []\n", head);
+	expect_error(text, 6, "output.trace.flows: ");
+	snprintf(text, sizeof(text), "%s    flows: [1, x]\n", head);
+	expect_error(text, 6, "output.trace.flows: ");
+}
+
 static void test_free_is_null_safe_and_idempotent(void)
 {
 	struct fe_experiment exp;
@@ -973,6 +1053,7 @@ static const struct unit_test load_tests[] = {
 	  test_flow_prio_defaults_to_data_priority_given_later },
 	{ "test_trace_path_string_is_kept_as_written", test_trace_path_string_is_kept_as_written },
 	{ "test_trace_map_sets_filters_and_keeps_end", test_trace_map_sets_filters_and_keeps_end },
+	{ "test_trace_ports_flows_and_sample_load", test_trace_ports_flows_and_sample_load },
 	{ "test_empty_sections_are_allowed", test_empty_sections_are_allowed },
 	{ "test_ns3_paths_resolve_against_experiment_dir",
 	  test_ns3_paths_resolve_against_experiment_dir },
@@ -1018,6 +1099,7 @@ static const struct unit_test error_tests[] = {
 	  test_missing_ns3_flow_file_points_at_experiment_line },
 	{ "test_cc_errors", test_cc_errors },
 	{ "test_trace_errors", test_trace_errors },
+	{ "test_trace_ports_flows_sample_errors", test_trace_ports_flows_sample_errors },
 	{ NULL, NULL },
 };
 

@@ -1,0 +1,96 @@
+/*
+ * frontend/trace_conv.h - what the trace converters (`pktsim trace pcap`,
+ * `perfetto`, `stats`, `plot`) share: the topology as the trace header
+ * describes it, the record filters they take on the command line, an output
+ * file that is gzip-compressed when its name ends in .gz and removed when a
+ * conversion fails, and the read loop that stops at damage or, with
+ * --salvage, converts what precedes it.
+ *
+ * Everything streams: one record at a time, memory proportional to the
+ * topology and the number of flows, never to the number of records.
+ */
+#ifndef PKTSIM_FE_TRACE_CONV_H
+#define PKTSIM_FE_TRACE_CONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <zlib.h>
+
+#include "frontend/trace_read.h"
+
+/* The topology from the header's nodes and links. Ports of node n are
+ * port_off[n] .. port_off[n + 1] - 1 in the per-port arrays. */
+struct fe_ttopo {
+	uint32_t nnodes;
+	uint32_t nhosts;             /* hosts are 0..nhosts-1 */
+	uint8_t *is_switch;          /* [nnodes] */
+	uint32_t *port_off;          /* [nnodes + 1] */
+	uint32_t nports;             /* total */
+	uint32_t *peer_node, *peer_port; /* [nports]; UINT32_MAX when unconnected */
+	uint64_t *rate_bps;          /* [nports]: egress rate of the port */
+	uint64_t *delay_ps;          /* [nports]: propagation delay to the peer */
+};
+
+int fe_ttopo_load(const msgpack_object *hdr, struct fe_ttopo *t, char *err, size_t errlen);
+void fe_ttopo_free(struct fe_ttopo *t);
+/* The global port index of (node, port), or UINT32_MAX if there is none. */
+static inline uint32_t fe_ttopo_port(const struct fe_ttopo *t, uint32_t node, uint32_t port)
+{
+	if (node >= t->nnodes || port >= t->port_off[node + 1] - t->port_off[node])
+		return UINT32_MAX;
+	return t->port_off[node] + port;
+}
+/* "host3" / "switch9" */
+void fe_ttopo_node_name(const struct fe_ttopo *t, uint32_t node, char *buf, size_t len);
+
+/* Command-line filters on records: --nodes, --flows, --start, --end. */
+struct fe_tfilter {
+	uint8_t *node_ok;            /* NULL: all */
+	uint32_t node_cap;
+	uint32_t *flows;             /* sorted; NULL: all */
+	size_t nflows;
+	uint64_t start_ps, end_ps;
+};
+
+/* Parse argv[*i] if it is a filter option (consuming its value): 1 if it
+ * was, 0 if not, -1 with err set on a bad value. */
+int fe_tfilter_arg(struct fe_tfilter *f, int argc, char **argv, int *i, char *err,
+		   size_t errlen);
+/* Node ids in --nodes must exist: checked once the header is read. */
+int fe_tfilter_check(const struct fe_tfilter *f, const struct fe_ttopo *t, char *err,
+		     size_t errlen);
+/* A record passes when its time is in the window and, for records at a
+ * node, the node is listed, and, for records of a flow, the flow is. PFC
+ * frames belong to no flow, collectives to no node; END always passes. */
+int fe_tfilter_pass(const struct fe_tfilter *f, const struct fe_trace_rec *r);
+void fe_tfilter_free(struct fe_tfilter *f);
+/* The help text for the filter options, for usage messages. */
+extern const char fe_tfilter_help[];
+
+/* An output file; gzip (level 6) when the path ends in ".gz". */
+struct fe_tout {
+	gzFile gz;
+	char *path;
+	int failed;
+	char why[160];
+};
+
+int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen);
+void fe_tout_write(struct fe_tout *o, const void *p, size_t n);
+void fe_tout_printf(struct fe_tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Close; on failure (or discard) remove the file. Returns 0 or -1 with err. */
+int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen);
+
+/* The default output path: the trace's name without ".gz" and ".trace",
+ * plus ext. Returns a malloc'd string or NULL. */
+char *fe_tout_default(const char *trace, const char *ext);
+
+/* Read-loop ending: after fe_trace_reader_next_rec returned -1, either fail
+ * (return -1 with the reader's message in err) or, with salvage, print a
+ * warning saying how much was kept and return 0. */
+int fe_tconv_damage(struct fe_trace_reader *r, int salvage, const char *what, char *err,
+		    size_t errlen);
+
+#endif
