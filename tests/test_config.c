@@ -905,30 +905,35 @@ static void test_trace_ports_flows_sample_errors(void)
 	char text[512];
 
 	snprintf(text, sizeof(text), "%s    ports: [\"4-0\"]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "4-0"));
-	snprintf(text, sizeof(text), "%s    ports: [\"0:0\",\n            [1]]\n", head);
-	expect_error(text, 7, "output.trace.ports: ");
-	snprintf(text, sizeof(text), "%s    ports: [[1]]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
-	snprintf(text, sizeof(text), "%s    ports: [[1, 0, 2]]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
-	snprintf(text, sizeof(text), "%s    ports: [\"1:\"]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
+	expect_error(text, 6, "output.trace.ports: expected \"NODE:PORT\"");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "\"4-0\""));
 	snprintf(text, sizeof(text), "%s    ports: [\"1:0x\"]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
+	expect_error(text, 6, "output.trace.ports: expected \"NODE:PORT\"");
+	snprintf(text, sizeof(text), "%s    ports: [4]\n", head);
+	expect_error(text, 6, "output.trace.ports: expected \"NODE:PORT\"");
+	snprintf(text, sizeof(text), "%s    ports: [[1]]\n", head);
+	expect_error(text, 6, "output.trace.ports: expected [NODE, PORT]");
+	snprintf(text, sizeof(text), "%s    ports: [[1, 0, 2]]\n", head);
+	expect_error(text, 6, "output.trace.ports: expected [NODE, PORT]");
+	/* the line of the bad item, not of the key */
+	snprintf(text, sizeof(text), "%s    ports: [\"0:0\",\n            [1]]\n", head);
+	expect_error(text, 7, "output.trace.ports: expected [NODE, PORT]");
 	snprintf(text, sizeof(text), "%s    ports: [[-1, 0]]\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
+	expect_error(text, 6, "output.trace.ports: \"-1\": negative");
+	snprintf(text, sizeof(text), "%s    ports: \"0:0\"\n", head);
+	expect_error(text, 6, "output.trace.ports: expected a list of ports");
 	snprintf(text, sizeof(text), "%s    ports: []\n", head);
-	expect_error(text, 6, "output.trace.ports: ");
+	expect_error(text, 6, "output.trace.ports: expected at least one port");
+
 	snprintf(text, sizeof(text), "%s    sample: 0\n", head);
-	expect_error(text, 6, "output.trace.sample: ");
+	expect_error(text, 6, "output.trace.sample: must be 1..");
 	snprintf(text, sizeof(text), "%s    sample: -3\n", head);
-	expect_error(text, 6, "output.trace.sample: ");
+	expect_error(text, 6, "output.trace.sample: \"-3\": negative");
+
 	snprintf(text, sizeof(text), "%s    flows: []\n", head);
-	expect_error(text, 6, "output.trace.flows: ");
+	expect_error(text, 6, "output.trace.flows: expected at least one flow id");
 	snprintf(text, sizeof(text), "%s    flows: [1, x]\n", head);
-	expect_error(text, 6, "output.trace.flows: ");
+	expect_error(text, 6, "output.trace.flows: \"x\": expected an integer");
 }
 
 static void test_free_is_null_safe_and_idempotent(void)

@@ -612,8 +612,8 @@ static void test_sample_keeps_a_packet_at_every_hop_and_on_retransmission(void)
 		uint32_t fl = i % 3, psn = i / 3;
 		struct ev hop[HOPS];
 		for (int h = 0; h < HOPS; h++)
-			hop[h] = pkt_ev(path_of[h].kind, T0 + 10 * (uint64_t)(n + h), path_of[h].node,
-					path_of[h].port, NET_PKT_DATA, fl, psn);
+			hop[h] = pkt_ev(path_of[h].kind, T0 + 10 * (uint64_t)(n + h),
+					path_of[h].node, path_of[h].port, NET_PKT_DATA, fl, psn);
 		for (int h = 0; h < HOPS; h++) {
 			hop[h].p.id = i;  /* one packet ... */
 			if (h >= 7) {     /* ... then its retransmission */
@@ -812,8 +812,8 @@ static void test_coll_msg_and_rate_obey_kind_time_and_node_filters(void)
 		char keep[40];
 		for (size_t i = 0; i < n; i++) {
 			const struct ev *e = &evs[i];
-			int k = (!f->kinds || (f->kinds >> e->kind) & 1u) && e->t_ps >= f->start_ps &&
-				e->t_ps <= f->end_ps;
+			int k = (!f->kinds || (f->kinds >> e->kind) & 1u) &&
+				e->t_ps >= f->start_ps && e->t_ps <= f->end_ps;
 			if (f->nnodes)
 				k &= flow_in(f->nodes, f->nnodes, e->node);
 			keep[i] = (char)k;

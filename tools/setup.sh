@@ -17,7 +17,11 @@ missing=""
 for p in $need; do have "$p" || missing="$missing $p"; done
 # msgpack-c is libmsgpack-dev up to Debian 12, libmsgpack-c-dev from 6.0 on.
 have libmsgpack-dev || have libmsgpack-c-dev || missing="$missing msgpack"
-if [ "$mode" = test ]; then have valgrind || missing="$missing valgrind"; fi
+# The test suite checks converted traces with tshark (Wireshark's
+# dissectors) and Python's JSON parser.
+if [ "$mode" = test ]; then
+	for p in valgrind tshark python3; do have "$p" || missing="$missing $p"; done
+fi
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 	echo "setup: installing$missing"
