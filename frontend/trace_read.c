@@ -45,6 +45,7 @@ struct fe_trace_reader {
 	msgpack_unpacked cur;        /* the last record; freed by the next call */
 	struct fe_trace_stats st;
 	uint64_t consumed;           /* bytes of complete objects */
+	uint64_t last_size;          /* bytes of the last object */
 	int eof;
 	int failed;                  /* errors are sticky */
 	char *path;
@@ -78,6 +79,7 @@ static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_head
 		msgpack_unpack_return ret = msgpack_unpacker_next_with_size(&r->up, u, &n);
 		if (ret == MSGPACK_UNPACK_SUCCESS) {
 			r->consumed += n;
+			r->last_size = n;
 			if (is_header)
 				r->st.header_bytes = n;
 			return 1;
@@ -86,8 +88,9 @@ static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_head
 			if (is_header)
 				RD_ERR(r, "%s: malformed msgpack in the header", r->path);
 			else
-				RD_ERR(r, "%s: malformed msgpack at record index %" PRIu64, r->path,
-				       r->st.records);
+				RD_ERR(r, "%s: malformed msgpack at record index %" PRIu64
+				       " (uncompressed byte offset %" PRIu64 ")", r->path,
+				       r->st.records, r->consumed);
 			return -1;
 		}
 		if (ret != MSGPACK_UNPACK_CONTINUE) {
@@ -122,15 +125,16 @@ static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_head
 		}
 		if (zerr == Z_BUF_ERROR) {
 			r->st.truncated = 1;
-			RD_ERR(r, "%s: truncated gzip stream after %" PRIu64 " records", r->path,
-			       r->st.records);
+			RD_ERR(r, "%s: truncated gzip stream after %" PRIu64 " records (uncompressed "
+			       "byte offset %" PRIu64 ")", r->path, r->st.records, r->consumed);
 		} else if (zerr == Z_ERRNO) {
 			RD_ERR(r, "%s: read error: %s", r->path, strerror(saved ? saved : EIO));
 		} else if (zerr == Z_MEM_ERROR) {
 			RD_ERR(r, "%s: out of memory reading the trace", r->path);
 		} else {
-			RD_ERR(r, "%s: corrupt gzip stream after %" PRIu64 " records: %s", r->path,
-			       r->st.records, zmsg ? zmsg : "unknown zlib error");
+			RD_ERR(r, "%s: corrupt gzip stream after %" PRIu64 " records (uncompressed "
+			       "byte offset %" PRIu64 "): %s", r->path, r->st.records, r->consumed,
+			       zmsg ? zmsg : "unknown zlib error");
 		}
 		return -1;
 	}
@@ -290,7 +294,8 @@ int fe_trace_reader_next_rec(struct fe_trace_reader *r, struct fe_trace_rec *rec
 		return rc;
 	char why[160];
 	if (fe_trace_rec_decode(&o, rec, why, sizeof(why)) != 0) {
-		RD_ERR(r, "%s: record index %" PRIu64 ": %s", r->path, r->st.records - 1, why);
+		RD_ERR(r, "%s: record index %" PRIu64 " (uncompressed byte offset %" PRIu64 "): %s",
+		       r->path, r->st.records - 1, r->consumed - r->last_size, why);
 		r->failed = 1;
 		return -1;
 	}

@@ -737,11 +737,14 @@ static void test_malformed_records_name_their_index(void)
 	memcpy(body, good_end, sizeof(good_end));
 	body[sizeof(good_end)] = 0xc1;
 	write_raw_trace(path, body, sizeof(good_end) + 1, 1);
-	expect_info_error(path, "malformed msgpack at record index 1");
+	/* The header is 30 bytes: map(2) 1 + "format" 7 + "pktsim-trace" 13 +
+	 * "version" 8 + 1; the END record 14. */
+	expect_info_error(path, "malformed msgpack at record index 1 (uncompressed byte offset 44)");
 
 	static const unsigned char short_tx[] = { 0x92, 0x01, 0x05 };
 	write_raw_trace(path, short_tx, sizeof(short_tx), 1);
-	expect_info_error(path, "record index 0: tx record has 2 elements, expected 15");
+	expect_info_error(path, "record index 0 (uncompressed byte offset 30): tx record has 2 "
+			  "elements, expected 15");
 
 	memcpy(body, good_end, sizeof(good_end));
 	memcpy(body + sizeof(good_end), good_end, sizeof(good_end));
