@@ -443,12 +443,11 @@ static void qh_totals(const struct net_port *port, uint64_t end_ps, uint64_t *ps
 		*total += ps[b];
 }
 
-uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t end_ps)
+uint64_t net_qh_percentile(const uint64_t ps[NET_QH_BUCKETS], double f, uint64_t max_bytes)
 {
-	uint64_t ps[NET_QH_BUCKETS], total;
-	if (!port->qh)
-		return 0;
-	qh_totals(port, end_ps, ps, &total);
+	uint64_t total = 0;
+	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++)
+		total += ps[b];
 	if (!total)
 		return 0;
 	double want = f * (double)total, acc = 0;
@@ -460,11 +459,33 @@ uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t en
 			net_qh_range(b, &lo, &hi);
 			uint64_t v = lo + (uint64_t)((double)(hi - 1 - lo) * ((want - acc) / (double)ps[b]));
 			/* Interpolating inside the top bucket can pass the true maximum. */
-			return v < port->max_queue_bytes ? v : port->max_queue_bytes;
+			return v < max_bytes ? v : max_bytes;
 		}
 		acc += (double)ps[b];
 	}
-	return port->max_queue_bytes;
+	return max_bytes;
+}
+
+double net_qh_mean(const uint64_t ps[NET_QH_BUCKETS])
+{
+	uint64_t total = 0;
+	double s = 0;
+	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++) {
+		uint64_t lo, hi;
+		net_qh_range(b, &lo, &hi);
+		total += ps[b];
+		s += (double)ps[b] * (b < 16 ? (double)lo : 0.5 * (double)(lo + hi - 1));
+	}
+	return total ? s / (double)total : 0;
+}
+
+uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t end_ps)
+{
+	uint64_t ps[NET_QH_BUCKETS], total;
+	if (!port->qh)
+		return 0;
+	qh_totals(port, end_ps, ps, &total);
+	return net_qh_percentile(ps, f, port->max_queue_bytes);
 }
 
 double net_qhist_mean(const struct net_port *port, uint64_t end_ps)
@@ -473,15 +494,7 @@ double net_qhist_mean(const struct net_port *port, uint64_t end_ps)
 	if (!port->qh)
 		return 0;
 	qh_totals(port, end_ps, ps, &total);
-	if (!total)
-		return 0;
-	double s = 0;
-	for (uint32_t b = 0; b < NET_QH_BUCKETS; b++) {
-		uint64_t lo, hi;
-		net_qh_range(b, &lo, &hi);
-		s += (double)ps[b] * (b < 16 ? (double)lo : 0.5 * (double)(lo + hi - 1));
-	}
-	return s / (double)total;
+	return net_qh_mean(ps);
 }
 
 static struct net_pkt *queue_pop(struct net_port *port, int c, uint64_t now)

@@ -85,6 +85,11 @@ struct net_port;
 uint64_t net_qhist_percentile(const struct net_port *port, double f, uint64_t end_ps);
 /* Time-weighted mean depth up to end_ps. */
 double net_qhist_mean(const struct net_port *port, uint64_t end_ps);
+/* The same over a histogram held elsewhere (`trace stats` rebuilds one
+ * from a trace): ps[b] is the time spent in bucket b, max_bytes the
+ * deepest queue seen. */
+uint64_t net_qh_percentile(const uint64_t ps[NET_QH_BUCKETS], double f, uint64_t max_bytes);
+double net_qh_mean(const uint64_t ps[NET_QH_BUCKETS]);
 
 struct net_queue {
 	struct net_pkt *head, *tail;
