@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -22,6 +23,7 @@
 #include "frontend/topo_export.h"
 #include "frontend/trace_pcap.h"
 #include "frontend/trace_read.h"
+#include "frontend/trace_stats.h"
 #include "topo/analysis.h"
 #include "topo/topo.h"
 #include "net/units.h"
@@ -330,6 +332,90 @@ static int trace_pcap(int argc, char **argv)
 	return 0;
 }
 
+static int trace_stats(int argc, char **argv)
+{
+	struct fe_tfilter f = { 0 };
+	const char *trace = NULL, *out_path = NULL;
+	int csv = 0, salvage = 0, rc;
+	enum fe_stats_table table = FE_ST_ALL;
+	char err[1024];
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((rc = fe_tfilter_arg(&f, argc, argv, &i, err, sizeof(err))) != 0) {
+			if (rc < 0) {
+				fe_tfilter_free(&f);
+				return usage_error("trace stats: %s", err);
+			}
+			continue;
+		}
+		if (!strcmp(a, "--csv")) {
+			csv = 1;
+		} else if (!strcmp(a, "--salvage")) {
+			salvage = 1;
+		} else if (!strcmp(a, "--table") || !strcmp(a, "-o")) {
+			if (++i >= argc) {
+				fe_tfilter_free(&f);
+				return usage_error("trace stats: %s needs a value", a);
+			}
+			if (!strcmp(a, "-o"))
+				out_path = argv[i];
+			else if (!strcmp(argv[i], "ports"))
+				table = FE_ST_PORTS;
+			else if (!strcmp(argv[i], "flows"))
+				table = FE_ST_FLOWS;
+			else if (!strcmp(argv[i], "matrix"))
+				table = FE_ST_MATRIX;
+			else {
+				fe_tfilter_free(&f);
+				return usage_error("trace stats: --table: expected ports, flows or "
+						   "matrix, found \"%.40s\"", argv[i]);
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fe_tfilter_free(&f);
+			return usage_error("trace stats: unknown option %s", a);
+		} else if (trace) {
+			fe_tfilter_free(&f);
+			return usage_error("%s", "trace stats: expected exactly one trace file");
+		} else {
+			trace = a;
+		}
+	}
+	if (!trace) {
+		fe_tfilter_free(&f);
+		return usage_error("%s", "trace stats: expected a trace file");
+	}
+	struct fe_tstats st;
+	rc = fe_tstats_read(trace, &f, salvage, &st, err, sizeof(err));
+	fe_tfilter_free(&f);
+	if (rc) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	FILE *out = out_path ? fopen(out_path, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "pktsim: %s: cannot open for writing: %s\n", out_path, strerror(errno));
+		fe_tstats_free(&st);
+		return 1;
+	}
+	rc = fe_tstats_print(&st, out, csv, table);
+	fe_tstats_free(&st);
+	if (fflush(out) != 0 || ferror(out) || rc) {
+		fprintf(stderr, "pktsim: writing the statistics failed: %s\n",
+			rc ? "out of memory" : strerror(errno));
+		if (out_path) {
+			fclose(out);
+			unlink(out_path);
+		}
+		return 1;
+	}
+	if (out_path && fclose(out) != 0) {
+		fprintf(stderr, "pktsim: %s: %s\n", out_path, strerror(errno));
+		unlink(out_path);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	if (argc < 1)
@@ -337,6 +423,8 @@ static int cmd_trace(int argc, char **argv)
 				   "stats or plot)");
 	if (!strcmp(argv[0], "pcap"))
 		return trace_pcap(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "stats"))
+		return trace_stats(argc - 1, argv + 1);
 	if (argc != 2)
 		return usage_error("trace %s: expected exactly one trace file", argv[0]);
 	char err[1024];
