@@ -22,6 +22,7 @@
 #include "frontend/summary.h"
 #include "frontend/topo_export.h"
 #include "frontend/trace_pcap.h"
+#include "frontend/trace_perfetto.h"
 #include "frontend/trace_read.h"
 #include "frontend/trace_stats.h"
 #include "topo/analysis.h"
@@ -416,6 +417,61 @@ static int trace_stats(int argc, char **argv)
 	return 0;
 }
 
+static int trace_perfetto(int argc, char **argv)
+{
+	struct fe_perfetto_opts o = { 0 };
+	const char *trace = NULL;
+	char err[1024] = "";
+	int rc;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((rc = fe_tfilter_arg(&o.filter, argc, argv, &i, err, sizeof(err))) != 0) {
+			if (rc < 0) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace perfetto: %s", err);
+			}
+			continue;
+		}
+		if (!strcmp(a, "-o") || !strcmp(a, "--bucket")) {
+			if (++i >= argc) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace perfetto: %s needs a value", a);
+			}
+			if (!strcmp(a, "-o")) {
+				o.out = argv[i];
+			} else if (net_parse_time(argv[i], &o.bucket_ps, err, sizeof(err)) ||
+				   o.bucket_ps < 1000) {
+				fe_tfilter_free(&o.filter);
+				return usage_error("trace perfetto: --bucket: %s", o.bucket_ps < 1000 &&
+						   !*err ? "expected at least 1ns" : err);
+			}
+		} else if (!strcmp(a, "--packets")) {
+			o.packets = 1;
+		} else if (!strcmp(a, "--salvage")) {
+			o.salvage = 1;
+		} else if (a[0] == '-' && a[1]) {
+			fe_tfilter_free(&o.filter);
+			return usage_error("trace perfetto: unknown option %s", a);
+		} else if (trace) {
+			fe_tfilter_free(&o.filter);
+			return usage_error("%s", "trace perfetto: expected exactly one trace file");
+		} else {
+			trace = a;
+		}
+	}
+	if (!trace) {
+		fe_tfilter_free(&o.filter);
+		return usage_error("%s", "trace perfetto: expected a trace file");
+	}
+	rc = fe_trace_perfetto(trace, &o, stdout, err, sizeof(err));
+	fe_tfilter_free(&o.filter);
+	if (rc) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	if (argc < 1)
@@ -425,6 +481,8 @@ static int cmd_trace(int argc, char **argv)
 		return trace_pcap(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "stats"))
 		return trace_stats(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "perfetto"))
+		return trace_perfetto(argc - 1, argv + 1);
 	if (argc != 2)
 		return usage_error("trace %s: expected exactly one trace file", argv[0]);
 	char err[1024];

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "frontend/trace_read.h"
+#include "net/net.h"
 
 /* The topology from the header's nodes and links. Ports of node n are
  * port_off[n] .. port_off[n + 1] - 1 in the per-port arrays. */
@@ -44,6 +45,30 @@ static inline uint32_t fe_ttopo_port(const struct fe_ttopo *t, uint32_t node, ui
 }
 /* "host3" / "switch9" */
 void fe_ttopo_node_name(const struct fe_ttopo *t, uint32_t node, char *buf, size_t len);
+
+/* A port's queue rebuilt from its enq and tx records: each record reports
+ * its class's depth after the event; PFC frames wait in the control queue,
+ * whose depth records do not carry, so it is counted by frame size. */
+struct fe_tqueue {
+	uint64_t cls[NET_NPRIO + 1]; /* [NET_NPRIO]: the control queue */
+	uint64_t total;
+};
+
+static inline uint64_t fe_tqueue_update(struct fe_tqueue *q, const struct fe_trace_rec *r)
+{
+	int pfc = r->type == NET_PKT_PFC;
+	uint32_t c = pfc ? NET_NPRIO : r->prio % NET_NPRIO;
+	uint64_t now;
+	if (!pfc)
+		now = r->qbytes;
+	else if (r->kind == NET_TR_ENQ)
+		now = q->cls[c] + r->wire_bytes;
+	else
+		now = q->cls[c] > r->wire_bytes ? q->cls[c] - r->wire_bytes : 0;
+	q->total = q->total - q->cls[c] + now;
+	q->cls[c] = now;
+	return q->total;
+}
 
 /* Command-line filters on records: --nodes, --flows, --start, --end. */
 struct fe_tfilter {

@@ -4,9 +4,7 @@
  * The queue histogram is rebuilt exactly as net.c keeps it: the time since
  * the last change is charged to the depth that held, at every enqueue and
  * dequeue, so on a trace with every enq and tx record the percentiles equal
- * the summary's. A class's depth is what its records report; PFC frames sit
- * in the control queue, whose depth the records do not carry, so it is
- * counted up and down by frame size.
+ * the summary's (fe_tqueue_update rebuilds the depth).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -40,7 +38,7 @@ static int grow_flows(struct fe_tstats *st, uint32_t flow)
 
 static void q_charge(struct fe_pstat *p, uint64_t now)
 {
-	p->qh[net_qh_bucket(p->queued)] += now - p->last_ps;
+	p->qh[net_qh_bucket(p->q.total)] += now - p->last_ps;
 	p->last_ps = now;
 }
 
@@ -49,19 +47,9 @@ static int q_update(struct fe_pstat *p, const struct fe_trace_rec *r)
 	if (!p->qh && !(p->qh = calloc(NET_QH_BUCKETS, sizeof(*p->qh))))
 		return -1;
 	q_charge(p, r->t_ps);
-	int pfc = r->type == NET_PKT_PFC;
-	uint32_t c = pfc ? NET_NPRIO : r->prio % NET_NPRIO;
-	uint64_t now;
-	if (!pfc)
-		now = r->qbytes;
-	else if (r->kind == NET_TR_ENQ)
-		now = p->cls[c] + r->wire_bytes;
-	else
-		now = p->cls[c] > r->wire_bytes ? p->cls[c] - r->wire_bytes : 0;
-	p->queued = p->queued - p->cls[c] + now;
-	p->cls[c] = now;
-	if (p->queued > p->max_queue_bytes)
-		p->max_queue_bytes = p->queued;
+	uint64_t now = fe_tqueue_update(&p->q, r);
+	if (now > p->max_queue_bytes)
+		p->max_queue_bytes = now;
 	return 0;
 }
 

@@ -32,8 +32,8 @@ struct fe_pstat {
 	uint64_t max_queue_bytes;
 	uint64_t *qh;                /* [NET_QH_BUCKETS] time at each depth, or NULL */
 	/* rebuilding state */
-	uint64_t cls[NET_NPRIO + 1]; /* bytes per class; [NET_NPRIO]: control frames */
-	uint64_t queued, last_ps;
+	struct fe_tqueue q;
+	uint64_t last_ps;
 	uint8_t paused;
 	uint64_t paused_since[NET_NPRIO], pause_until[NET_NPRIO];
 };
