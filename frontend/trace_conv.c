@@ -324,8 +324,10 @@ int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	errno = 0;
-	/* "T": zlib writes plain bytes, so one code path serves both. */
-	o->gz = gzopen(path, ends_with(path, ".gz") ? "wb6" : "wbT");
+	/* "T": zlib writes plain bytes, so one code path serves both. Level 1:
+	 * a converted file is for viewing, and level 6 would take twice as long
+	 * for a file a third smaller. */
+	o->gz = gzopen(path, ends_with(path, ".gz") ? "wb1" : "wbT");
 	if (!o->gz) {
 		net_fmt_err(err, errlen, "%s: cannot open for writing: %s", path,
 			    strerror(errno ? errno : ENOMEM));

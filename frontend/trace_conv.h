@@ -94,7 +94,7 @@ void fe_tfilter_free(struct fe_tfilter *f);
 /* The help text for the filter options, for usage messages. */
 extern const char fe_tfilter_help[];
 
-/* An output file; gzip (level 6) when the path ends in ".gz". */
+/* An output file; gzip (level 1) when the path ends in ".gz". */
 struct fe_tout {
 	gzFile gz;
 	char *path;
