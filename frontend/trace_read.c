@@ -520,7 +520,28 @@ static void print_header_summary(FILE *out, const char *path, const msgpack_obje
 		fmt_ns(to, sizeof(to), o->via.u64);
 	else
 		snprintf(to, sizeof(to), "end");
-	fprintf(out, "filter:        kinds %s; nodes %s; time %s to %s\n", kinds, nodes, from, to);
+	fprintf(out, "filter:        kinds %s; nodes %s; time %s to %s", kinds, nodes, from, to);
+	o = fe_trace_map_get(f, "ports");
+	if (o && o->type == MSGPACK_OBJECT_ARRAY) {
+		fputs("; ports ", out);
+		for (uint32_t i = 0; i < o->via.array.size && i < 16; i++) {
+			const msgpack_object *pr = &o->via.array.ptr[i];
+			if (pr->type == MSGPACK_OBJECT_ARRAY && pr->via.array.size == 2)
+				fprintf(out, "%s%" PRIu64 ":%" PRIu64, i ? "," : "",
+					pr->via.array.ptr[0].via.u64, pr->via.array.ptr[1].via.u64);
+		}
+		if (o->via.array.size > 16)
+			fputs(",...", out);
+	}
+	o = fe_trace_map_get(f, "flows");
+	if (o && o->type == MSGPACK_OBJECT_ARRAY) {
+		join_names(nodes, sizeof(nodes), o);
+		fprintf(out, "; flows %s", nodes);
+	}
+	o = fe_trace_map_get(f, "sample");
+	if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 > 1)
+		fprintf(out, "; 1 data packet in %" PRIu64, o->via.u64);
+	fputc('\n', out);
 }
 
 int fe_trace_info(const char *path, FILE *out, char *err, size_t errlen)
