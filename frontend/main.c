@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -412,6 +413,13 @@ static int trace_stats(int argc, char **argv)
 	fe_tfilter_free(&f);
 	if (rc) {
 		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	struct stat ta, tb;
+	if (out_path && stat(trace, &ta) == 0 && stat(out_path, &tb) == 0 && ta.st_dev == tb.st_dev &&
+	    ta.st_ino == tb.st_ino) {
+		fprintf(stderr, "pktsim: %s: the output would overwrite the trace itself\n", out_path);
+		fe_tstats_free(&st);
 		return 1;
 	}
 	FILE *out = out_path ? fopen(out_path, "w") : stdout;

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "net/engine.h"
@@ -219,11 +220,13 @@ int fe_tfilter_arg(struct fe_tfilter *f, int argc, char **argv, int *i, char *er
 			net_fmt_err(err, errlen, "%s: %s", a, why);
 			return -1;
 		}
-		if (start)
+		if (start) {
 			f->start_ps = ps;
-		else
+		} else {
 			f->end_ps = ps;
-		if (f->end_ps && f->start_ps > f->end_ps) {
+			f->has_end = 1;
+		}
+		if (f->has_end && f->start_ps > f->end_ps) {
 			net_fmt_err(err, errlen, "%s: the window's start is after its end", a);
 			return -1;
 		}
@@ -288,7 +291,7 @@ int fe_tfilter_pass(const struct fe_tfilter *f, const struct fe_trace_rec *r)
 {
 	if (r->kind == NET_TR_END)
 		return 1;
-	if (r->t_ps < f->start_ps || (f->end_ps && r->t_ps > f->end_ps))
+	if (r->t_ps < f->start_ps || (f->has_end && r->t_ps > f->end_ps))
 		return 0;
 	enum net_trace_family fam = net_trace_kind_family(r->kind);
 	if (f->node_ok && fam != NET_TRF_COLL &&
@@ -437,5 +440,23 @@ int fe_tconv_damage(struct fe_trace_reader *r, int salvage, const char *what, ch
 	fprintf(stderr, "pktsim: warning: %s\npktsim: warning: salvaged: %s holds the %" PRIu64
 		" records before the damage; the rest of the run is missing\n", msg, what,
 		fe_trace_reader_stats(r)->records);
+	return 0;
+}
+
+int fe_tconv_begin(struct fe_trace_reader *r, const char *trace, const char *out,
+		   const struct fe_tfilter *f, struct fe_ttopo *t, char *err, size_t errlen)
+{
+	struct stat a, b;
+	if (out && stat(trace, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		net_fmt_err(err, errlen, "%s: the output would overwrite the trace itself", out);
+		return -1;
+	}
+	char why[512];
+	if (fe_ttopo_load(fe_trace_reader_header(r), t, why, sizeof(why)) ||
+	    fe_tfilter_check(f, t, why, sizeof(why))) {
+		net_fmt_err(err, errlen, "%s: %s", trace, why);
+		return -1;
+	}
 	return 0;
 }

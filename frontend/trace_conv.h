@@ -77,6 +77,7 @@ struct fe_tfilter {
 	uint32_t *flows;             /* sorted; NULL: all */
 	size_t nflows;
 	uint64_t start_ps, end_ps;
+	int has_end;                 /* --end given (0 is a valid end) */
 };
 
 /* Parse argv[*i] if it is a filter option (consuming its value): 1 if it
@@ -111,6 +112,12 @@ int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen);
 /* The default output path: the trace's name without ".gz" and ".trace",
  * plus ext. Returns a malloc'd string or NULL. */
 char *fe_tout_default(const char *trace, const char *ext);
+
+/* After opening the reader: load the topology, check the filter against
+ * it, and make sure `out` (may be NULL) is not the trace itself. Errors
+ * name the trace. */
+int fe_tconv_begin(struct fe_trace_reader *r, const char *trace, const char *out,
+		   const struct fe_tfilter *f, struct fe_ttopo *t, char *err, size_t errlen);
 
 /* Read-loop ending: after fe_trace_reader_next_rec returned -1, either fail
  * (return -1 with the reader's message in err) or, with salvage, print a

@@ -301,7 +301,8 @@ static uint32_t opt(uint8_t *p, uint16_t code, const void *v, uint16_t len)
 {
 	le16(p, code);
 	le16(p + 2, len);
-	memcpy(p + 4, v, len);
+	if (len)
+		memcpy(p + 4, v, len);
 	uint32_t pad = (4 - len % 4) % 4;
 	memset(p + 4 + len, 0, pad);
 	return 4 + len + pad;
@@ -438,8 +439,7 @@ int fe_trace_pcap(const char *trace, const struct fe_pcap_opts *o, FILE *log, ch
 	       (o->format == FE_PCAP_AUTO && (ends_with(out, ".pcapng") ||
 					      ends_with(out, ".pcapng.gz")));
 	c.snaplen = o->snaplen && o->snaplen < MAX_FRAME ? o->snaplen : MAX_FRAME;
-	if (fe_ttopo_load(fe_trace_reader_header(r), &c.topo, err, errlen) ||
-	    fe_tfilter_check(&o->filter, &c.topo, err, errlen))
+	if (fe_tconv_begin(r, trace, out, &o->filter, &c.topo, err, errlen))
 		goto done;
 	c.frame = malloc(MAX_FRAME + 64);
 	c.ifid = calloc(c.topo.nports ? c.topo.nports : 1, sizeof(*c.ifid));

@@ -428,8 +428,7 @@ int fe_trace_perfetto(const char *trace, const struct fe_perfetto_opts *o, FILE 
 		return -1;
 	if (!out && !(out = def = fe_tout_default(trace, ".json")))
 		goto nomem;
-	if (fe_ttopo_load(fe_trace_reader_header(r), &c.topo, err, errlen) ||
-	    fe_tfilter_check(&o->filter, &c.topo, err, errlen))
+	if (fe_tconv_begin(r, trace, out, &o->filter, &c.topo, err, errlen))
 		goto done;
 	c.port = calloc(c.topo.nports ? c.topo.nports : 1, sizeof(*c.port));
 	if (!c.port)

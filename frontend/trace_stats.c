@@ -131,8 +131,7 @@ int fe_tstats_read(const char *trace, const struct fe_tfilter *f, int salvage,
 	if (fe_trace_reader_open(trace, &r, err, errlen))
 		return -1;
 	int rc = -1;
-	if (fe_ttopo_load(fe_trace_reader_header(r), &st->topo, err, errlen) ||
-	    fe_tfilter_check(f, &st->topo, err, errlen))
+	if (fe_tconv_begin(r, trace, NULL, f, &st->topo, err, errlen))
 		goto done;
 	st->queues_known = queues_known(fe_trace_reader_header(r), f);
 	st->port = calloc(st->topo.nports ? st->topo.nports : 1, sizeof(*st->port));

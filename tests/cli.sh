@@ -140,6 +140,48 @@ if "$PKTSIM" trace dump "$T/t1.gz" | tail -n 1 | grep -q '"kind":"end"'; then
 else
 	bad trace_dump_ends_with_end_record "no end record"
 fi
+
+# --- trace pcap: usage errors, a damaged trace (no output left behind unless
+# --salvage), the default output name ---
+expect_error pcap_no_file 2 "trace pcap: expected a trace file" trace pcap
+expect_error pcap_unknown_option 2 "unknown option --bogus" trace pcap "$T/t1.gz" --bogus
+expect_error pcap_bad_snaplen 2 "pcap: --snaplen: .*abc" trace pcap "$T/t1.gz" --snaplen abc
+expect_error pcap_bad_format 2 "pcap: --format: expected pcap or pcapng, found \"xyz\"" \
+	trace pcap "$T/t1.gz" --format xyz
+expect_error pcap_missing_trace 1 "none.trace: cannot open" trace pcap "$T/none.trace"
+size=$(wc -c <"$T/t1.gz")
+dd if="$T/t1.gz" of="$T/cut.trace" bs=$((size / 2)) count=1 2>/dev/null
+expect_error pcap_truncated 1 \
+	"cut.trace: truncated gzip stream after [1-9][0-9]* records.*--salvage" \
+	trace pcap "$T/cut.trace" -o "$T/cut.pcap"
+if [ -e "$T/cut.pcap" ]; then
+	bad pcap_truncated_leaves_nothing "cut.pcap exists"
+else
+	ok pcap_truncated_leaves_nothing
+fi
+"$PKTSIM" trace pcap "$T/cut.trace" -o "$T/cut.pcap" --salvage >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "warning: .*truncated" "$T/err" && [ -s "$T/cut.pcap" ] &&
+	grep -q "cut.pcap: [1-9][0-9]* frames" "$T/out"; then
+	ok pcap_truncated_salvage
+else
+	bad pcap_truncated_salvage "exit $rc: $(cat "$T/out" "$T/err")"
+fi
+cp "$T/t1.gz" "$T/run.trace"
+if (cd "$T" && "$PKTSIM" trace pcap run.trace >out 2>err) && [ -s "$T/run.pcap" ] &&
+	grep -q "^run.pcap: " "$T/out"; then
+	ok pcap_default_output_name
+else
+	bad pcap_default_output_name "$(cat "$T/out" "$T/err"; ls "$T")"
+fi
+# Writing the output over the trace would destroy it: refused, trace intact.
+cp "$T/t1.gz" "$T/self.trace"
+for c in pcap perfetto stats; do
+	expect_error "${c}_output_is_input" 1 "self.trace: the output would overwrite the trace itself" \
+		trace $c "$T/self.trace" -o "$T/self.trace"
+done
+if cmp -s "$T/t1.gz" "$T/self.trace"; then ok output_is_input_trace_intact
+else bad output_is_input_trace_intact "the trace changed"; fi
 "$PKTSIM" run "$SRCDIR/examples/incast.yaml" --json --seed 2 >"$T/j3"
 sed 's/"wall_s": [0-9.e+-]*/"wall_s": X/' "$T/j3" >"$T/k3"
 if grep -q '"seed": 2' "$T/k3"; then ok seed_override; else bad seed_override "seed not 2"; fi
