@@ -125,6 +125,19 @@ fail:
 	return -1;
 }
 
+uint32_t fe_ttopo_node_of(const struct fe_ttopo *t, uint32_t g)
+{
+	uint32_t lo = 0, hi = t->nnodes;     /* the last node with port_off <= g */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (t->port_off[mid] <= g)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void fe_ttopo_node_name(const struct fe_ttopo *t, uint32_t node, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%" PRIu32,
@@ -312,10 +325,26 @@ void fe_tfilter_free(struct fe_tfilter *f)
 
 /* ---- output ---- */
 
-static int ends_with(const char *s, const char *suffix)
+int fe_ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+int fe_grow(void **arr, size_t *n, size_t need, size_t size)
+{
+	if (need < *n)
+		return 0;
+	size_t m = *n ? *n : 64;
+	while (m <= need)
+		m *= 2;
+	char *na = realloc(*arr, m * size);
+	if (!na)
+		return -1;
+	memset(na + *n * size, 0, (m - *n) * size);
+	*arr = na;
+	*n = m;
+	return 0;
 }
 
 int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen)
@@ -330,7 +359,7 @@ int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen)
 	/* "T": zlib writes plain bytes, so one code path serves both. Level 1:
 	 * a converted file is for viewing, and level 6 would take twice as long
 	 * for a file a third smaller. */
-	o->gz = gzopen(path, ends_with(path, ".gz") ? "wb1" : "wbT");
+	o->gz = gzopen(path, fe_ends_with(path, ".gz") ? "wb1" : "wbT");
 	if (!o->gz) {
 		net_fmt_err(err, errlen, "%s: cannot open for writing: %s", path,
 			    strerror(errno ? errno : ENOMEM));

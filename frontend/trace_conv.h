@@ -43,6 +43,8 @@ static inline uint32_t fe_ttopo_port(const struct fe_ttopo *t, uint32_t node, ui
 		return UINT32_MAX;
 	return t->port_off[node] + port;
 }
+/* The node that owns global port index g (< t->nports). */
+uint32_t fe_ttopo_node_of(const struct fe_ttopo *t, uint32_t g);
 /* "host3" / "switch9" */
 void fe_ttopo_node_name(const struct fe_ttopo *t, uint32_t node, char *buf, size_t len);
 
@@ -108,6 +110,13 @@ void fe_tout_write(struct fe_tout *o, const void *p, size_t n);
 void fe_tout_printf(struct fe_tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Close; on failure (or discard) remove the file. Returns 0 or -1 with err. */
 int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen);
+
+/* Make *arr (*n elements of `size` bytes) hold index `need`, doubling;
+ * new elements are zeroed and *n updated. 0, or -1 out of memory. The
+ * converters keep per-flow and per-message state this way, indexed by id. */
+int fe_grow(void **arr, size_t *n, size_t need, size_t size);
+
+int fe_ends_with(const char *s, const char *suffix);
 
 /* The default output path: the trace's name without ".gz" and ".trace",
  * plus ext. Returns a malloc'd string or NULL. */

@@ -153,17 +153,8 @@ struct pc {
 
 static int flow_note(struct pc *c, const struct fe_trace_rec *r)
 {
-	if (r->flow >= c->nflows) {
-		size_t n = c->nflows ? c->nflows : 64;
-		while (n <= r->flow)
-			n *= 2;
-		struct flowinfo *nf = realloc(c->flows, n * sizeof(*nf));
-		if (!nf)
-			return -1;
-		memset(nf + c->nflows, 0, (n - c->nflows) * sizeof(*nf));
-		c->flows = nf;
-		c->nflows = n;
-	}
+	if (fe_grow((void **)&c->flows, &c->nflows, r->flow, sizeof(*c->flows)))
+		return -1;
 	if (r->sport)
 		c->flows[r->flow].sport = r->sport;
 	c->flows[r->flow].bytes = r->bytes;
@@ -414,12 +405,6 @@ static void w_frame(struct pc *c, const struct fe_trace_rec *r, const uint8_t *f
 	fe_tout_write(&c->out, h, 4);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
 int fe_trace_pcap(const char *trace, const struct fe_pcap_opts *o, FILE *log, char *err,
 		  size_t errlen)
 {
@@ -436,8 +421,8 @@ int fe_trace_pcap(const char *trace, const struct fe_pcap_opts *o, FILE *log, ch
 		goto done;
 	}
 	c.ng = o->format == FE_PCAP_PCAPNG ||
-	       (o->format == FE_PCAP_AUTO && (ends_with(out, ".pcapng") ||
-					      ends_with(out, ".pcapng.gz")));
+	       (o->format == FE_PCAP_AUTO && (fe_ends_with(out, ".pcapng") ||
+					      fe_ends_with(out, ".pcapng.gz")));
 	c.snaplen = o->snaplen && o->snaplen < MAX_FRAME ? o->snaplen : MAX_FRAME;
 	if (fe_tconv_begin(r, trace, out, &o->filter, &c.topo, err, errlen))
 		goto done;

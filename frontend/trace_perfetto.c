@@ -134,30 +134,14 @@ static void names(struct pf *c)
 	      "\"args\":{\"name\":\"collectives\"}", t->nnodes + 1);
 }
 
-static int grow(void **arr, size_t *n, size_t need, size_t size)
-{
-	if (need < *n)
-		return 0;
-	size_t m = *n ? *n : 64;
-	while (m <= need)
-		m *= 2;
-	char *na = realloc(*arr, m * size);
-	if (!na)
-		return -1;
-	memset(na + *n * size, 0, (m - *n) * size);
-	*arr = na;
-	*n = m;
-	return 0;
-}
-
 static struct pflow *flow_at(struct pf *c, uint32_t f)
 {
 	size_t n = c->nflows;
-	if (grow((void **)&c->flow, &c->nflows, f, sizeof(*c->flow)))
+	if (fe_grow((void **)&c->flow, &c->nflows, f, sizeof(*c->flow)))
 		return NULL;
 	if (c->nflows != n) {
 		size_t m = n;
-		if (grow((void **)&c->qp_named, &m, c->nflows - 1, 1))
+		if (fe_grow((void **)&c->qp_named, &m, c->nflows - 1, 1))
 			return NULL;
 		for (size_t i = n; i < c->nflows; i++)
 			c->flow[i].coll = UINT32_MAX;
@@ -176,8 +160,27 @@ static void qp_thread(struct pf *c, uint32_t flow, uint32_t node, uint32_t peer)
 	      "\"args\":{\"name\":\"QP %" PRIu32 " -> %s\"}", node + 1, QP_TID + flow, flow, b);
 }
 
+/* A port's counter event, unless it would repeat the last one (force:
+ * write it anyway). */
+static void port_counter(struct pf *c, uint32_t g, uint64_t t_ps, uint64_t q, double util,
+			 int force)
+{
+	struct pport *p = &c->port[g];
+	if (!force && (int64_t)q == p->last_q && util == p->last_util)
+		return;
+	uint32_t node = fe_ttopo_node_of(&c->topo, g), port = g - c->topo.port_off[node];
+	char at[32];
+	ts(at, sizeof(at), t_ps);
+	ev(c, "\"ph\":\"C\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":%s,\"name\":"
+	      "\"port %" PRIu32 "\",\"args\":{\"queue_bytes\":%" PRIu64 ",\"utilization\":%.9g}",
+	   node + 1, port + 1, at, port, q, util);
+	p->last_q = (int64_t)q;
+	p->last_util = util;
+}
+
 /* Close the port's bucket if t is past it, emitting the counters that
- * changed, including idle buckets in between. */
+ * changed, including idle buckets in between; at the run's end (final),
+ * close the open bucket and end the track at 0. */
 static void port_advance(struct pf *c, uint32_t g, uint64_t t, int final)
 {
 	struct pport *p = &c->port[g];
@@ -192,32 +195,17 @@ static void port_advance(struct pf *c, uint32_t g, uint64_t t, int final)
 	}
 	if (b == p->bucket && !final)
 		return;
-	uint32_t node = 0;
-	while (c->topo.port_off[node + 1] <= g)
-		node++;
-	uint32_t pid = node + 1, tid = g - c->topo.port_off[node] + 1;
 	uint64_t rate = c->topo.rate_bps[g];
-	char at[32];
 	double util = rate ? (double)p->bytes * 8.0 * 1e12 / ((double)rate * (double)c->bucket_ps)
 			   : 0;
-	ts(at, sizeof(at), p->bucket * c->bucket_ps);
-	if ((int64_t)p->qmax != p->last_q || util != p->last_util)
-		ev(c, "\"ph\":\"C\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":%s,\"name\":"
-		      "\"port %" PRIu32 "\",\"args\":{\"queue_bytes\":%" PRIu64 ",\"utilization\":"
-		      "%.9g}", pid, tid, at, tid - 1, p->qmax, util);
-	p->last_q = (int64_t)p->qmax;
-	p->last_util = util;
-	if (final)
+	port_counter(c, g, p->bucket * c->bucket_ps, p->qmax, util, 0);
+	if (final) {
+		port_counter(c, g, (p->bucket + 1) * c->bucket_ps, p->q.total, 0, 1);
 		return;
-	/* Buckets with nothing sent: utilization 0 and the depth that held. */
-	if (b > p->bucket + 1 && (p->last_util != 0 || (int64_t)p->q.total != p->last_q)) {
-		ts(at, sizeof(at), (p->bucket + 1) * c->bucket_ps);
-		ev(c, "\"ph\":\"C\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":%s,\"name\":"
-		      "\"port %" PRIu32 "\",\"args\":{\"queue_bytes\":%" PRIu64 ",\"utilization\":0}",
-		   pid, tid, at, tid - 1, p->q.total);
-		p->last_q = (int64_t)p->q.total;
-		p->last_util = 0;
 	}
+	/* Buckets with nothing sent: utilization 0 and the depth that held. */
+	if (b > p->bucket + 1)
+		port_counter(c, g, (p->bucket + 1) * c->bucket_ps, p->q.total, 0, 0);
 	p->bucket = b;
 	p->bytes = 0;
 	p->qmax = p->q.total;
@@ -311,12 +299,12 @@ static void qp_slice(struct pf *c, uint32_t f, uint64_t end_ps, int done)
 
 static int on_coll_msg(struct pf *c, const struct fe_trace_rec *r)
 {
-	if (grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
+	if (fe_grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
 		return -1;
 	struct pcoll *co = &c->coll[r->coll];
 	if (r->msg >= co->n) {
 		size_t n = co->n;
-		if (grow((void **)&co->flow, &n, r->msg, sizeof(*co->flow)))
+		if (fe_grow((void **)&co->flow, &n, r->msg, sizeof(*co->flow)))
 			return -1;
 		co->n = (uint32_t)n;
 	}
@@ -382,7 +370,7 @@ static int on_record(struct pf *c, const struct fe_trace_rec *r)
 	case NET_TRF_COLL_MSG:
 		return on_coll_msg(c, r);
 	case NET_TRF_COLL: {
-		if (grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
+		if (fe_grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
 			return -1;
 		struct pcoll *co = &c->coll[r->coll];
 		if (r->kind == NET_TR_COLL_START) {
@@ -461,18 +449,8 @@ int fe_trace_perfetto(const char *trace, const struct fe_perfetto_opts *o, FILE 
 		goto done;
 	/* The run's end closes what is still open. */
 	for (uint32_t g = 0; g < c.topo.nports; g++)
-		if (c.port[g].active) {
+		if (c.port[g].active)
 			port_advance(&c, g, end_ps, 1);
-			char at[32];
-			uint32_t node = 0;
-			while (c.topo.port_off[node + 1] <= g)
-				node++;
-			ts(at, sizeof(at), (c.port[g].bucket + 1) * c.bucket_ps);
-			ev(&c, "\"ph\":\"C\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":%s,\"name\":"
-			       "\"port %" PRIu32 "\",\"args\":{\"queue_bytes\":%" PRIu64 ",\"utilization\":0}",
-			   node + 1, g - c.topo.port_off[node] + 1, at,
-			   g - c.topo.port_off[node], c.port[g].q.total);
-		}
 	for (size_t f = 0; f < c.nflows; f++)
 		if (c.flow[f].started)
 			qp_slice(&c, (uint32_t)f, end_ps, 0);

@@ -20,19 +20,12 @@
 
 static int grow_flows(struct fe_tstats *st, uint32_t flow)
 {
-	if (flow < st->nflows)
-		return 0;
-	size_t n = st->nflows ? st->nflows : 64;
-	while (n <= flow)
-		n *= 2;
-	struct fe_fstat *nf = realloc(st->flow, n * sizeof(*nf));
-	if (!nf)
+	size_t n = st->nflows;
+	if (fe_grow((void **)&st->flow, &st->nflows, flow, sizeof(*st->flow)))
 		return -1;
-	for (size_t i = st->nflows; i < n; i++)
-		nf[i] = (struct fe_fstat){ .start_ps = UINT64_MAX, .delivered_ps = UINT64_MAX,
-					   .done_ps = UINT64_MAX };
-	st->flow = nf;
-	st->nflows = n;
+	for (size_t i = n; i < st->nflows; i++)
+		st->flow[i] = (struct fe_fstat){ .start_ps = UINT64_MAX, .delivered_ps = UINT64_MAX,
+						 .done_ps = UINT64_MAX };
 	return 0;
 }
 
