@@ -288,42 +288,98 @@ static int cmd_topo(int argc, char **argv)
 	return status;
 }
 
+/* What the trace converters share on their command lines: the record
+ * filters, --salvage, -o and the one trace file. */
+struct trace_args {
+	const char *cmd;
+	struct fe_tfilter filter;
+	const char *trace, *out;
+	int salvage;
+};
+
+/* argv[*i], consuming a value it takes: 1 if it was one of the shared
+ * options, 0 if not, -1 after printing a usage error. */
+static int trace_arg(struct trace_args *ta, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+	char err[1024];
+	int rc = fe_tfilter_arg(&ta->filter, argc, argv, i, err, sizeof(err));
+	if (rc < 0) {
+		usage_error("trace %s: %s", ta->cmd, err);
+		return -1;
+	}
+	if (rc > 0)
+		return 1;
+	if (!strcmp(a, "--salvage")) {
+		ta->salvage = 1;
+		return 1;
+	}
+	if (strcmp(a, "-o"))
+		return 0;
+	if (++*i >= argc) {
+		usage_error("trace %s: -o needs a value", ta->cmd);
+		return -1;
+	}
+	ta->out = argv[*i];
+	return 1;
+}
+
+/* An argument no command option took: the trace file, or an error. */
+static int trace_file_arg(struct trace_args *ta, const char *a)
+{
+	if (a[0] == '-' && a[1]) {
+		usage_error("trace %s: unknown option %s", ta->cmd, a);
+		return -1;
+	}
+	if (ta->trace) {
+		usage_error("trace %s: expected exactly one trace file", ta->cmd);
+		return -1;
+	}
+	ta->trace = a;
+	return 0;
+}
+
+/* The exit status of a conversion: 0, or 1 with err printed. */
+static int trace_status(int rc, const char *err)
+{
+	if (!rc)
+		return 0;
+	fprintf(stderr, "pktsim: %s\n", err);
+	return 1;
+}
+
 static int trace_pcap(int argc, char **argv)
 {
+	struct trace_args ta = { .cmd = "pcap" };
 	struct fe_pcap_opts o = { .snaplen = FE_PCAP_SNAPLEN };
-	const char *trace = NULL;
 	char err[1024];
-	int rc;
+	int rc, status = 2;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if ((rc = fe_tfilter_arg(&o.filter, argc, argv, &i, err, sizeof(err))) != 0) {
-			if (rc < 0) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace pcap: %s", err);
-			}
+		if ((rc = trace_arg(&ta, argc, argv, &i)) != 0) {
+			if (rc < 0)
+				goto out;
 			continue;
 		}
-		if (!strcmp(a, "-o") || !strcmp(a, "--snaplen") || !strcmp(a, "--format")) {
+		if (!strcmp(a, "--snaplen") || !strcmp(a, "--format")) {
 			if (++i >= argc) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace pcap: %s needs a value", a);
+				usage_error("trace pcap: %s needs a value", a);
+				goto out;
 			}
 			uint64_t v;
-			if (!strcmp(a, "-o")) {
-				o.out = argv[i];
-			} else if (!strcmp(a, "--format")) {
-				if (!strcmp(argv[i], "pcap"))
+			if (!strcmp(a, "--format")) {
+				if (!strcmp(argv[i], "pcap")) {
 					o.format = FE_PCAP_PCAP;
-				else if (!strcmp(argv[i], "pcapng"))
+				} else if (!strcmp(argv[i], "pcapng")) {
 					o.format = FE_PCAP_PCAPNG;
-				else {
-					fe_tfilter_free(&o.filter);
-					return usage_error("trace pcap: --format: expected pcap or "
-							   "pcapng, found \"%.40s\"", argv[i]);
+				} else {
+					usage_error("trace pcap: --format: expected pcap or pcapng, "
+						    "found \"%.40s\"", argv[i]);
+					goto out;
 				}
 			} else if (net_parse_uint(argv[i], 65535, &v, err, sizeof(err))) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace pcap: --snaplen: %s", err);
+				usage_error("trace pcap: --snaplen: %s", err);
+				goto out;
 			} else {
 				o.snaplen = (uint32_t)v;
 			}
@@ -331,102 +387,81 @@ static int trace_pcap(int argc, char **argv)
 			o.ingress = 1;
 		} else if (!strcmp(a, "--send")) {
 			o.send = 1;
-		} else if (!strcmp(a, "--salvage")) {
-			o.salvage = 1;
-		} else if (a[0] == '-' && a[1]) {
-			fe_tfilter_free(&o.filter);
-			return usage_error("trace pcap: unknown option %s", a);
-		} else if (trace) {
-			fe_tfilter_free(&o.filter);
-			return usage_error("%s", "trace pcap: expected exactly one trace file");
-		} else {
-			trace = a;
+		} else if (trace_file_arg(&ta, a)) {
+			goto out;
 		}
 	}
-	if (!trace) {
-		fe_tfilter_free(&o.filter);
-		return usage_error("%s", "trace pcap: expected a trace file");
+	if (!ta.trace) {
+		usage_error("%s", "trace pcap: expected a trace file");
+		goto out;
 	}
-	rc = fe_trace_pcap(trace, &o, stdout, err, sizeof(err));
-	fe_tfilter_free(&o.filter);
-	if (rc) {
-		fprintf(stderr, "pktsim: %s\n", err);
-		return 1;
-	}
-	return 0;
+	o.out = ta.out;
+	o.salvage = ta.salvage;
+	o.filter = ta.filter;
+	status = trace_status(fe_trace_pcap(ta.trace, &o, stdout, err, sizeof(err)), err);
+out:
+	fe_tfilter_free(&ta.filter);
+	return status;
 }
 
 static int trace_stats(int argc, char **argv)
 {
-	struct fe_tfilter f = { 0 };
-	const char *trace = NULL, *out_path = NULL;
-	int csv = 0, salvage = 0, rc;
+	struct trace_args ta = { .cmd = "stats" };
+	int csv = 0, rc, status = 2;
 	enum fe_stats_table table = FE_ST_ALL;
 	char err[1024];
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if ((rc = fe_tfilter_arg(&f, argc, argv, &i, err, sizeof(err))) != 0) {
-			if (rc < 0) {
-				fe_tfilter_free(&f);
-				return usage_error("trace stats: %s", err);
-			}
+		if ((rc = trace_arg(&ta, argc, argv, &i)) != 0) {
+			if (rc < 0)
+				goto out;
 			continue;
 		}
 		if (!strcmp(a, "--csv")) {
 			csv = 1;
-		} else if (!strcmp(a, "--salvage")) {
-			salvage = 1;
-		} else if (!strcmp(a, "--table") || !strcmp(a, "-o")) {
+		} else if (!strcmp(a, "--table")) {
 			if (++i >= argc) {
-				fe_tfilter_free(&f);
-				return usage_error("trace stats: %s needs a value", a);
+				usage_error("trace stats: %s needs a value", a);
+				goto out;
 			}
-			if (!strcmp(a, "-o"))
-				out_path = argv[i];
-			else if (!strcmp(argv[i], "ports"))
+			if (!strcmp(argv[i], "ports")) {
 				table = FE_ST_PORTS;
-			else if (!strcmp(argv[i], "flows"))
+			} else if (!strcmp(argv[i], "flows")) {
 				table = FE_ST_FLOWS;
-			else if (!strcmp(argv[i], "matrix"))
+			} else if (!strcmp(argv[i], "matrix")) {
 				table = FE_ST_MATRIX;
-			else {
-				fe_tfilter_free(&f);
-				return usage_error("trace stats: --table: expected ports, flows or "
-						   "matrix, found \"%.40s\"", argv[i]);
+			} else {
+				usage_error("trace stats: --table: expected ports, flows or matrix, "
+					    "found \"%.40s\"", argv[i]);
+				goto out;
 			}
-		} else if (a[0] == '-' && a[1]) {
-			fe_tfilter_free(&f);
-			return usage_error("trace stats: unknown option %s", a);
-		} else if (trace) {
-			fe_tfilter_free(&f);
-			return usage_error("%s", "trace stats: expected exactly one trace file");
-		} else {
-			trace = a;
+		} else if (trace_file_arg(&ta, a)) {
+			goto out;
 		}
 	}
-	if (!trace) {
-		fe_tfilter_free(&f);
-		return usage_error("%s", "trace stats: expected a trace file");
+	if (!ta.trace) {
+		usage_error("%s", "trace stats: expected a trace file");
+		goto out;
 	}
 	struct fe_tstats st;
-	rc = fe_tstats_read(trace, &f, salvage, &st, err, sizeof(err));
-	fe_tfilter_free(&f);
-	if (rc) {
+	status = 1;
+	if (fe_tstats_read(ta.trace, &ta.filter, ta.salvage, &st, err, sizeof(err))) {
 		fprintf(stderr, "pktsim: %s\n", err);
-		return 1;
+		goto out;
 	}
-	struct stat ta, tb;
-	if (out_path && stat(trace, &ta) == 0 && stat(out_path, &tb) == 0 && ta.st_dev == tb.st_dev &&
-	    ta.st_ino == tb.st_ino) {
+	const char *out_path = ta.out;
+	struct stat sa, sb;
+	if (out_path && stat(ta.trace, &sa) == 0 && stat(out_path, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino) {
 		fprintf(stderr, "pktsim: %s: the output would overwrite the trace itself\n", out_path);
 		fe_tstats_free(&st);
-		return 1;
+		goto out;
 	}
 	FILE *out = out_path ? fopen(out_path, "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "pktsim: %s: cannot open for writing: %s\n", out_path, strerror(errno));
 		fe_tstats_free(&st);
-		return 1;
+		goto out;
 	}
 	rc = fe_tstats_print(&st, out, csv, table);
 	fe_tstats_free(&st);
@@ -437,69 +472,60 @@ static int trace_stats(int argc, char **argv)
 			fclose(out);
 			unlink(out_path);
 		}
-		return 1;
+		goto out;
 	}
 	if (out_path && fclose(out) != 0) {
 		fprintf(stderr, "pktsim: %s: %s\n", out_path, strerror(errno));
 		unlink(out_path);
-		return 1;
+		goto out;
 	}
-	return 0;
+	status = 0;
+out:
+	fe_tfilter_free(&ta.filter);
+	return status;
 }
 
 static int trace_perfetto(int argc, char **argv)
 {
+	struct trace_args ta = { .cmd = "perfetto" };
 	struct fe_perfetto_opts o = { 0 };
-	const char *trace = NULL;
 	char err[1024] = "";
-	int rc;
+	int rc, status = 2;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
-		if ((rc = fe_tfilter_arg(&o.filter, argc, argv, &i, err, sizeof(err))) != 0) {
-			if (rc < 0) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace perfetto: %s", err);
-			}
+		if ((rc = trace_arg(&ta, argc, argv, &i)) != 0) {
+			if (rc < 0)
+				goto out;
 			continue;
 		}
-		if (!strcmp(a, "-o") || !strcmp(a, "--bucket")) {
+		if (!strcmp(a, "--bucket")) {
 			if (++i >= argc) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace perfetto: %s needs a value", a);
+				usage_error("trace perfetto: %s needs a value", a);
+				goto out;
 			}
-			if (!strcmp(a, "-o")) {
-				o.out = argv[i];
-			} else if (net_parse_time(argv[i], &o.bucket_ps, err, sizeof(err)) ||
-				   o.bucket_ps < 1000) {
-				fe_tfilter_free(&o.filter);
-				return usage_error("trace perfetto: --bucket: %s", o.bucket_ps < 1000 &&
-						   !*err ? "expected at least 1ns" : err);
+			if (net_parse_time(argv[i], &o.bucket_ps, err, sizeof(err)) ||
+			    o.bucket_ps < 1000) {
+				usage_error("trace perfetto: --bucket: %s",
+					    o.bucket_ps < 1000 && !*err ? "expected at least 1ns" : err);
+				goto out;
 			}
 		} else if (!strcmp(a, "--packets")) {
 			o.packets = 1;
-		} else if (!strcmp(a, "--salvage")) {
-			o.salvage = 1;
-		} else if (a[0] == '-' && a[1]) {
-			fe_tfilter_free(&o.filter);
-			return usage_error("trace perfetto: unknown option %s", a);
-		} else if (trace) {
-			fe_tfilter_free(&o.filter);
-			return usage_error("%s", "trace perfetto: expected exactly one trace file");
-		} else {
-			trace = a;
+		} else if (trace_file_arg(&ta, a)) {
+			goto out;
 		}
 	}
-	if (!trace) {
-		fe_tfilter_free(&o.filter);
-		return usage_error("%s", "trace perfetto: expected a trace file");
+	if (!ta.trace) {
+		usage_error("%s", "trace perfetto: expected a trace file");
+		goto out;
 	}
-	rc = fe_trace_perfetto(trace, &o, stdout, err, sizeof(err));
-	fe_tfilter_free(&o.filter);
-	if (rc) {
-		fprintf(stderr, "pktsim: %s\n", err);
-		return 1;
-	}
-	return 0;
+	o.out = ta.out;
+	o.salvage = ta.salvage;
+	o.filter = ta.filter;
+	status = trace_status(fe_trace_perfetto(ta.trace, &o, stdout, err, sizeof(err)), err);
+out:
+	fe_tfilter_free(&ta.filter);
+	return status;
 }
 
 static int cmd_trace(int argc, char **argv)
