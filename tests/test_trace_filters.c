@@ -25,57 +25,9 @@
 #include "net/net.h"
 #include "net/rng.h"
 #include "net/trace.h"
-
-/* ---- a hand-wired network: h0 -- sw -- h1 ---- */
-
-struct tnet {
-	struct net net;
-	struct net_node nodes[3];
-	struct net_port h0[1], h1[1], sw[2];
-};
-
-static void wire(struct net_port *a, struct net_port *b, uint32_t link, uint64_t rate_bps,
-		 uint64_t delay_ps)
-{
-	a->peer = b;
-	b->peer = a;
-	a->link = b->link = link;
-	a->rate_bps = b->rate_bps = rate_bps;
-	a->delay_ps = b->delay_ps = delay_ps;
-}
-
-static void tnet_init(struct tnet *tn)
-{
-	memset(tn, 0, sizeof(*tn));
-	struct net_port *ports[3] = { tn->h0, tn->h1, tn->sw };
-	uint32_t nports[3] = { 1, 1, 2 };
-	for (uint32_t i = 0; i < 3; i++) {
-		tn->nodes[i].id = i;
-		tn->nodes[i].kind = i == 2 ? NET_SWITCH : NET_HOST;
-		tn->nodes[i].nports = nports[i];
-		tn->nodes[i].ports = ports[i];
-		for (uint32_t j = 0; j < nports[i]; j++) {
-			ports[i][j].node = &tn->nodes[i];
-			ports[i][j].index = j;
-		}
-	}
-	wire(&tn->h0[0], &tn->sw[0], 0, 100000000000ull, 1000000);
-	wire(&tn->h1[0], &tn->sw[1], 1, 25000000000ull, 500000);
-	tn->net.nodes = tn->nodes;
-	tn->net.nnodes = 3;
-	tn->net.nhosts = 2;
-	tn->net.nlinks = 2;
-}
+#include "tests/trace_util.h"
 
 static const uint32_t tnet_nports[3] = { 1, 1, 2 };
-
-static void tmp_path(char *buf)
-{
-	strcpy(buf, "/tmp/pktsim-trfilt-XXXXXX");
-	int fd = mkstemp(buf);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-}
 
 /* ---- events of every family, written as a simulator writes them ---- */
 

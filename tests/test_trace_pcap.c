@@ -35,6 +35,7 @@
 #include "frontend/trace_read.h"
 #include "net/net.h"
 #include "net/trace.h"
+#include "tests/trace_util.h"
 
 /* ---- files ---- */
 
@@ -63,36 +64,6 @@ static void rm_dir(const char *dir)
 static int exists(const char *path)
 {
 	return access(path, F_OK) == 0;
-}
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 1 << 16, n = 0, got;
-	uint8_t *buf = malloc(cap);
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			uint8_t *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
-static void spit(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	CU_ASSERT_FATAL(f != NULL);
-	CU_ASSERT(fwrite(data, 1, len, f) == len);
-	fclose(f);
 }
 
 /* A gzip file's whole content, through zlib's own reader. */
