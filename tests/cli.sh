@@ -4,14 +4,8 @@
 # byte-for-byte deterministic; an interrupted run leaves a readable trace.
 # Prints "ok NAME" / "not ok NAME" per check (counted by tools/setup.sh).
 set -u
-PKTSIM=${PKTSIM:-./pktsim}
-SRCDIR=${SRCDIR:-.}
-T=$(mktemp -d /tmp/pktsim-cli-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-
-ok() { echo "ok $1"; }
-bad() { echo "not ok $1: $2"; fails=$((fails + 1)); }
+TESTNAME=cli
+. "${SRCDIR:-.}/tests/testlib.sh"
 
 # expect_error NAME WANT_RC PATTERN ARGS...: exit status WANT_RC, stderr
 # matching PATTERN (grep -E), no crash (status < 128).

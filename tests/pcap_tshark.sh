@@ -10,22 +10,10 @@
 # marked packet is CE on exactly one link; a PFC frame crosses one link.
 # Skipped (77) without tshark, except in CI, which installs it.
 set -u
-PKTSIM=${PKTSIM:-./pktsim}
-SRCDIR=${SRCDIR:-.}
-T=$(mktemp -d /tmp/pktsim-tshark-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok $1"; }
-bad() { echo "not ok $1: $2"; fails=$((fails + 1)); }
-
-if ! command -v tshark >/dev/null 2>&1; then
-	if [ "${CI:-}" = true ]; then
-		echo "not ok tshark_installed: CI must install tshark (tools/setup.sh test)"
-		exit 1
-	fi
-	echo "SKIP: tshark not installed"
-	exit 77
-fi
+TESTNAME=tshark
+. "${SRCDIR:-.}/tests/testlib.sh"
+need tshark
+need python3
 # tshark refuses some things as root unless told it is fine; keep its
 # warnings out of the counts.
 TS="tshark -o gui.max_export_objects:1 -n"

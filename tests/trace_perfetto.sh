@@ -7,18 +7,9 @@
 # each port, its bytes (the utilization counter integrated over time, times
 # the rate), PAUSE/RESUME frames, drops and CNPs.
 set -u
-PKTSIM=${PKTSIM:-./pktsim}
-SRCDIR=${SRCDIR:-.}
-T=$(mktemp -d /tmp/pktsim-perfetto-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok $1"; }
-bad() { echo "not ok $1: $2"; fails=$((fails + 1)); }
-if ! command -v python3 >/dev/null 2>&1; then
-	[ "${CI:-}" = true ] && { echo "not ok python3_installed"; exit 1; }
-	echo "SKIP: python3 not installed"
-	exit 77
-fi
+TESTNAME=perfetto
+. "${SRCDIR:-.}/tests/testlib.sh"
+need python3
 
 cat >"$T/lossy.yaml" <<EOF
 seed: 3

@@ -7,18 +7,9 @@
 # DCQCN + PFC incast, a lossy incast with drops and retransmissions, and a
 # collective on a multi-hop fabric.
 set -u
-PKTSIM=${PKTSIM:-./pktsim}
-SRCDIR=${SRCDIR:-.}
-T=$(mktemp -d /tmp/pktsim-stats-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fails=0
-ok() { echo "ok $1"; }
-bad() { echo "not ok $1: $2"; fails=$((fails + 1)); }
-if ! command -v python3 >/dev/null 2>&1; then
-	[ "${CI:-}" = true ] && { echo "not ok python3_installed"; exit 1; }
-	echo "SKIP: python3 not installed"
-	exit 77
-fi
+TESTNAME=stats
+. "${SRCDIR:-.}/tests/testlib.sh"
+need python3
 
 cat >"$T/lossy.yaml" <<EOF
 seed: 3
