@@ -287,19 +287,6 @@ int fe_tfilter_check(const struct fe_tfilter *f, const struct fe_ttopo *t, char 
 	return 0;
 }
 
-static int has_flow(const struct fe_tfilter *f, uint32_t flow)
-{
-	size_t lo = 0, hi = f->nflows;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->flows[mid] < flow)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < f->nflows && f->flows[lo] == flow;
-}
-
 int fe_tfilter_pass(const struct fe_tfilter *f, const struct fe_trace_rec *r)
 {
 	if (r->kind == NET_TR_END)
@@ -311,7 +298,7 @@ int fe_tfilter_pass(const struct fe_tfilter *f, const struct fe_trace_rec *r)
 	    (r->node >= f->node_cap || !f->node_ok[r->node]))
 		return 0;
 	if (f->flows && fam != NET_TRF_COLL &&
-	    !(fam == NET_TRF_PACKET && r->type == NET_PKT_PFC) && !has_flow(f, r->flow))
+	    !(fam == NET_TRF_PACKET && r->type == NET_PKT_PFC) && !net_trace_listed(f->flows, f->nflows, r->flow))
 		return 0;
 	return 1;
 }
@@ -391,30 +378,40 @@ void fe_tout_write(struct fe_tout *o, const void *p, size_t n)
 		tout_fail(o);
 }
 
-void fe_tout_printf(struct fe_tout *o, const char *fmt, ...)
+void fe_tout_vprintf(struct fe_tout *o, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
+	va_list again;
+	va_copy(again, ap);
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		va_end(again);
 		return;
+	}
 	if ((size_t)n < sizeof(buf)) {
+		va_end(again);
 		fe_tout_write(o, buf, (size_t)n);
 		return;
 	}
 	char *big = malloc((size_t)n + 1);
 	if (!big) {
+		va_end(again);
 		o->failed = 1;
 		snprintf(o->why, sizeof(o->why), "out of memory");
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	vsnprintf(big, (size_t)n + 1, fmt, again);
+	va_end(again);
 	fe_tout_write(o, big, (size_t)n);
 	free(big);
+}
+
+void fe_tout_printf(struct fe_tout *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fe_tout_vprintf(o, fmt, ap);
+	va_end(ap);
 }
 
 int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen)

@@ -13,6 +13,7 @@
 #define PKTSIM_FE_TRACE_CONV_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -108,6 +109,8 @@ struct fe_tout {
 int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen);
 void fe_tout_write(struct fe_tout *o, const void *p, size_t n);
 void fe_tout_printf(struct fe_tout *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fe_tout_vprintf(struct fe_tout *o, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Close; on failure (or discard) remove the file. Returns 0 or -1 with err. */
 int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen);
 

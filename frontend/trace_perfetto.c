@@ -88,17 +88,11 @@ static void ts(char *b, size_t n, uint64_t t_ps)
 static void ev(struct pf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void ev(struct pf *c, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
 	fe_tout_write(&c->out, c->first ? "\n{" : ",\n{", c->first ? 2 : 3);
-	fe_tout_write(&c->out, buf, (size_t)n);
+	va_start(ap, fmt);
+	fe_tout_vprintf(&c->out, fmt, ap);
+	va_end(ap);
 	fe_tout_write(&c->out, "}", 1);
 	c->first = 0;
 	c->events++;

@@ -346,15 +346,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static int flow_listed(const struct tr_impl *w, uint32_t flow)
 {
-	size_t lo = 0, hi = w->nflows;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (w->flows[mid] < flow)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < w->nflows && w->flows[lo] == flow;
+	return net_trace_listed(w->flows, w->nflows, flow);
 }
 
 /* The sample keeps a packet by (flow, PSN), not by packet id, so a kept

@@ -126,6 +126,20 @@ static inline int net_trace_want(const struct net_trace *t, enum net_trace_kind 
 	       (!t->want_node || (node < t->nnodes && t->want_node[node]));
 }
 
+/* Whether v is in the ascending list a[0..n) (a flows filter). */
+static inline int net_trace_listed(const uint32_t *a, size_t n, uint32_t v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && a[lo] == v;
+}
+
 /* Open FILE and write the header (topology of net, seed, a free-form JSON
  * string of the experiment's source path). Errors go to err. Returns 0, or
  * NET_ERR_INVAL (bad filter: unknown kind bits, start after end, a node id
