@@ -1330,7 +1330,7 @@ static int load_trace_ports(struct ctx *c, const yaml_node_t *n)
 			if (!s)
 				return -1;
 			if (sscanf(s, "%llu:%llu%c", &a, &b, &tail) != 2 || a >= UINT32_MAX ||
-			    b >= UINT32_MAX || s[0] == '-' || strchr(s, '-'))
+			    b >= UINT32_MAX || strchr(s, '-'))
 				return fail(c, item, key, "expected \"NODE:PORT\" (like \"4:0\"), "
 					    "found \"%.40s\"", s);
 		}
