@@ -2,7 +2,8 @@
 # bench/trace.sh - how fast the trace converters stream, and in how much
 # memory: a ring all-reduce of 17 MB on a k = 4 fat-tree with DCQCN and PFC,
 # fully traced (about 10.2 million records, 80 MB), then `trace stats`,
-# `trace pcap` (.pcapng, .pcap.gz) and `trace perfetto` (.json.gz) on it.
+# `trace pcap` (.pcapng, .pcap.gz), `trace perfetto` (.json.gz) and
+# `trace plot` on it.
 # Prints records per second and peak RSS per converter.
 #
 #   sh bench/trace.sh        (needs python3 for the timing; ~1 minute)
@@ -28,7 +29,8 @@ t = out + "/trace10m.trace"
 runs = [("stats", ["stats", t, "-o", out + "/trace10m.stats.txt"]),
         ("pcap -> .pcapng", ["pcap", t, "-o", out + "/trace10m.pcapng"]),
         ("pcap -> .pcap.gz", ["pcap", t, "-o", out + "/trace10m.pcap.gz"]),
-        ("perfetto -> .json.gz", ["perfetto", t, "-o", out + "/trace10m.json.gz"])]
+        ("perfetto -> .json.gz", ["perfetto", t, "-o", out + "/trace10m.json.gz"]),
+        ("plot (two passes)", ["plot", t, "-o", out + "/trace10m-plots"])]
 print("%-22s %8s %12s %9s" % ("converter", "wall_s", "records/s", "RSS_MiB"))
 # Peak RSS from the child's own VmHWM, polled: rusage would count the
 # Python interpreter it was forked from.

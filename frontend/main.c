@@ -24,6 +24,7 @@
 #include "frontend/topo_export.h"
 #include "frontend/trace_pcap.h"
 #include "frontend/trace_perfetto.h"
+#include "frontend/trace_plot.h"
 #include "frontend/trace_read.h"
 #include "frontend/trace_stats.h"
 #include "topo/analysis.h"
@@ -96,10 +97,20 @@ static const char usage_text[] =
 	"      Per port: bytes, utilization, queue p50/p99/max, ECN, PFC, paused\n"
 	"      time, drops; per flow: FCT, throughput, retransmits; the traffic\n"
 	"      matrix. From the trace alone, by the summary's definitions.\n"
-	"    FILTERS (pcap, perfetto, stats):\n"
+	"  pktsim trace plot FILE [-o DIR] [--bucket TIME] [--top N] [--rows N]\n"
+	"                    [FILTERS]\n"
+	"      SVG plots, each with a CSV of its numbers: queues.svg (depth over\n"
+	"      time of the --top deepest queues, default 8), throughput.svg and\n"
+	"      rate.svg (goodput and CC rate of the --top largest flows),\n"
+	"      utilization.svg (heat map, port x time, of the --rows busiest\n"
+	"      ports, default 64). --bucket: default the round width giving at\n"
+	"      most 400 buckets. DIR defaults to FILE's name + \"-plots\".\n"
+	"    FILTERS (pcap, perfetto, stats, plot):\n"
 	"      --nodes LIST, --flows LIST (ids like 0,3,8-15), --start TIME,\n"
 	"      --end TIME; --salvage converts what precedes damage in the trace\n"
 	"      (with a warning) instead of failing with the record's offset.\n"
+	"      plot: --nodes picks the ports drawn, --flows the flows, --start\n"
+	"      and --end the time shown.\n"
 	"\n"
 	"  pktsim --help | --version\n"
 	"\n"
@@ -528,6 +539,66 @@ out:
 	return status;
 }
 
+static int trace_plot(int argc, char **argv)
+{
+	struct trace_args ta = { .cmd = "plot" };
+	struct fe_plot_opts o = { 0 };
+	char err[1024] = "", *def = NULL;
+	int rc, status = 2;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if ((rc = trace_arg(&ta, argc, argv, &i)) != 0) {
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		if (!strcmp(a, "--bucket") || !strcmp(a, "--top") || !strcmp(a, "--rows")) {
+			if (++i >= argc) {
+				usage_error("trace plot: %s needs a value", a);
+				goto out;
+			}
+			uint64_t v;
+			if (!strcmp(a, "--bucket")) {
+				if (net_parse_time(argv[i], &o.bucket_ps, err, sizeof(err)) ||
+				    !o.bucket_ps) {
+					usage_error("trace plot: --bucket: %s",
+						    *err ? err : "expected a positive time");
+					goto out;
+				}
+				continue;
+			}
+			unsigned lim = !strcmp(a, "--top") ? FE_PLOT_MAX_LINES : 1024;
+			if (net_parse_uint(argv[i], lim, &v, err, sizeof(err)) || !v) {
+				usage_error("trace plot: %s: %s", a,
+					    *err ? err : "expected at least 1");
+				goto out;
+			}
+			if (!strcmp(a, "--top"))
+				o.top = (unsigned)v;
+			else
+				o.rows = (unsigned)v;
+		} else if (trace_file_arg(&ta, a)) {
+			goto out;
+		}
+	}
+	if (!ta.trace) {
+		usage_error("%s", "trace plot: expected a trace file");
+		goto out;
+	}
+	o.dir = ta.out;
+	if (!o.dir && !(o.dir = def = fe_tout_default(ta.trace, "-plots"))) {
+		status = trace_status(-1, "out of memory");
+		goto out;
+	}
+	o.salvage = ta.salvage;
+	o.filter = ta.filter;
+	status = trace_status(fe_trace_plot(ta.trace, &o, stdout, err, sizeof(err)), err);
+out:
+	free(def);
+	fe_tfilter_free(&ta.filter);
+	return status;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	if (argc < 1)
@@ -539,6 +610,8 @@ static int cmd_trace(int argc, char **argv)
 		return trace_stats(argc - 1, argv + 1);
 	if (!strcmp(argv[0], "perfetto"))
 		return trace_perfetto(argc - 1, argv + 1);
+	if (!strcmp(argv[0], "plot"))
+		return trace_plot(argc - 1, argv + 1);
 	if (argc != 2)
 		return usage_error("trace %s: expected exactly one trace file", argv[0]);
 	char err[1024];

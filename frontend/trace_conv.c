@@ -117,6 +117,9 @@ int fe_ttopo_load(const msgpack_object *hdr, struct fe_ttopo *t, char *err, size
 		t->rate_bps[pb] = brate;
 		t->delay_ps[pb] = bdelay;
 	}
+	uint64_t ovh;
+	t->wire_overhead_bytes = get_u64(hdr, "wire_overhead_bytes", &ovh) || ovh > 1u << 20
+					 ? 0 : (uint32_t)ovh;
 	return 0;
 nomem:
 	net_fmt_err(err, errlen, "out of memory reading the topology");

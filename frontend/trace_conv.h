@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "frontend/trace_read.h"
+#include "net/engine.h"
 #include "net/net.h"
 
 /* The topology from the header's nodes and links. Ports of node n are
@@ -33,7 +34,16 @@ struct fe_ttopo {
 	uint32_t *peer_node, *peer_port; /* [nports]; UINT32_MAX when unconnected */
 	uint64_t *rate_bps;          /* [nports]: egress rate of the port */
 	uint64_t *delay_ps;          /* [nports]: propagation delay to the peer */
+	uint32_t wire_overhead_bytes;/* serialized per frame beyond wire_bytes */
 };
+
+/* How long a frame of wire_bytes keeps global port g busy. */
+static inline uint64_t fe_ttopo_ser_ps(const struct fe_ttopo *t, uint32_t g, uint32_t wire_bytes)
+{
+	return t->rate_bps[g] ? net_ser_ps((uint64_t)wire_bytes + t->wire_overhead_bytes,
+					   t->rate_bps[g])
+			      : 0;
+}
 
 int fe_ttopo_load(const msgpack_object *hdr, struct fe_ttopo *t, char *err, size_t errlen);
 void fe_ttopo_free(struct fe_ttopo *t);

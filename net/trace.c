@@ -200,7 +200,7 @@ static int port_owns_link(const struct net_node *node, const struct net_port *po
 static int pack_header(const struct net_trace *t, msgpack_packer *pk, const struct net *net,
 		       uint64_t seed, const char *source)
 {
-	int rc = msgpack_pack_map(pk, 14);
+	int rc = msgpack_pack_map(pk, 15);
 
 	rc |= pack_cstr(pk, "format");
 	rc |= pack_cstr(pk, NET_TRACE_FORMAT);
@@ -335,6 +335,10 @@ static int pack_header(const struct net_trace *t, msgpack_packer *pk, const stru
 			}
 		}
 	}
+	/* Serialization covers wire_bytes plus this, so a reader can tell how
+	 * long a transmission kept its port busy. */
+	rc |= pack_cstr(pk, "wire_overhead_bytes");
+	rc |= msgpack_pack_uint32(pk, net ? net->cfg.wire_overhead_bytes : 0);
 	return rc;
 }
 
