@@ -29,7 +29,7 @@
 #           (every later record shifted)
 #   rawcut  the msgpack stream cut at a random point, compressed again
 # and runs `pktsim trace info`, `trace dump`, `trace pcap`, and `trace
-# stats` and `trace perfetto` when this pktsim has them, on it (the
+# stats`, `trace perfetto` and `trace plot` when this pktsim has them, on it (the
 # converters' options, --salvage among them, take turns).
 #
 # A run fails the test when it
@@ -114,7 +114,7 @@ pcapng 1/3 pcap M -o out.pcapng --snaplen 0 --ingress
 pcap_salvage 2/3 pcap M -o out.pcap.gz --send --salvage
 EOF
 cd "$T" || exit 1
-for sub in stats perfetto; do
+for sub in stats perfetto plot; do
 	"$PKTSIM" trace "$sub" seed.trace >/dev/null 2>err
 	if grep -q "unknown subcommand" err; then
 		echo "fuzz-trace: this pktsim has no trace $sub: skipped"
@@ -125,9 +125,11 @@ for sub in stats perfetto; do
 		"stats_salvage 1/2 stats M --csv --salvage" >>cmds ;;
 	perfetto) printf '%s\n' "perfetto 1/2 perfetto M -o out.json" \
 		"perfetto_salvage 0/2 perfetto M -o out.json --salvage --packets" >>cmds ;;
+	plot) printf '%s\n' "plot 0/2 plot M -o out.plot" \
+		"plot_salvage 1/2 plot M -o out.plot --salvage --bucket 1us" >>cmds ;;
 	esac
 done
-rm -f out.* err
+rm -rf out.* err
 
 fails=0 runs=0 crashes=0 hangs=0 silent=0 st0=0 st1=0 seedrun=0
 # ASan and UBSan exit 1 by default: their reports are crashes too.
@@ -144,7 +146,7 @@ check() {
 		case $a in out.*) out=$a ;; esac
 		args="$args $a"
 	done
-	rm -f out.*
+	rm -rf out.*
 	# shellcheck disable=SC2086
 	$TIMEOUT "$PKTSIM" trace $args </dev/null >stdout 2>stderr
 	rc=$?
