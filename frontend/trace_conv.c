@@ -321,20 +321,114 @@ int fe_ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-int fe_grow(void **arr, size_t *n, size_t need, size_t size)
+void fe_idtab_init(struct fe_idtab *t, size_t size)
 {
-	if (need < *n)
-		return 0;
-	size_t m = *n ? *n : 64;
-	while (m <= need)
-		m *= 2;
-	char *na = realloc(*arr, m * size);
-	if (!na)
+	memset(t, 0, sizeof(*t));
+	t->size = size;
+}
+
+static size_t idtab_hash(uint32_t id, size_t hcap)
+{
+	return (size_t)((uint32_t)(id * 0x9e3779b1u) ^ (id >> 16)) & (hcap - 1);
+}
+
+void *fe_idtab_find(const struct fe_idtab *t, uint32_t id)
+{
+	if (!t->hcap)
+		return NULL;
+	for (size_t h = idtab_hash(id, t->hcap);; h = (h + 1) & (t->hcap - 1)) {
+		uint32_t s = t->slot[h];
+		if (!s)
+			return NULL;
+		if (t->ids[s - 1] == id)
+			return fe_idtab_at(t, s - 1);
+	}
+}
+
+static int idtab_rehash(struct fe_idtab *t, size_t hcap)
+{
+	uint32_t *slot = calloc(hcap, sizeof(*slot));
+	if (!slot)
 		return -1;
-	memset(na + *n * size, 0, (m - *n) * size);
-	*arr = na;
-	*n = m;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t h = idtab_hash(t->ids[i], hcap);
+		while (slot[h])
+			h = (h + 1) & (hcap - 1);
+		slot[h] = (uint32_t)i + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->hcap = hcap;
 	return 0;
+}
+
+void *fe_idtab_get(struct fe_idtab *t, uint32_t id, int *added)
+{
+	void *v = fe_idtab_find(t, id);
+	if (added)
+		*added = !v;
+	if (v)
+		return v;
+	if (t->n >= UINT32_MAX - 1)
+		return NULL;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		char *vals = realloc(t->vals, cap * t->size);
+		if (!vals)
+			return NULL;
+		t->vals = vals;
+		uint32_t *ids = realloc(t->ids, cap * sizeof(*ids));
+		if (!ids)
+			return NULL;
+		t->ids = ids;
+		t->cap = cap;
+	}
+	if (2 * (t->n + 1) > t->hcap && idtab_rehash(t, t->hcap ? 2 * t->hcap : 128))
+		return NULL;
+	size_t h = idtab_hash(id, t->hcap);
+	while (t->slot[h])
+		h = (h + 1) & (t->hcap - 1);
+	t->slot[h] = (uint32_t)t->n + 1;
+	t->ids[t->n] = id;
+	v = fe_idtab_at(t, t->n++);
+	memset(v, 0, t->size);
+	return v;
+}
+
+struct id_at {
+	uint32_t id, i;
+};
+
+static int cmp_id_at(const void *a, const void *b)
+{
+	uint32_t x = ((const struct id_at *)a)->id, y = ((const struct id_at *)b)->id;
+	return (x > y) - (x < y);
+}
+
+size_t *fe_idtab_order(const struct fe_idtab *t)
+{
+	size_t *o = t->n ? malloc(t->n * sizeof(*o)) : NULL;
+	struct id_at *p = t->n ? malloc(t->n * sizeof(*p)) : NULL;
+	if (!o || !p) {
+		free(o);
+		free(p);
+		return NULL;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		p[i] = (struct id_at){ t->ids[i], (uint32_t)i };
+	qsort(p, t->n, sizeof(*p), cmp_id_at);
+	for (size_t i = 0; i < t->n; i++)
+		o[i] = p[i].i;
+	free(p);
+	return o;
+}
+
+void fe_idtab_free(struct fe_idtab *t)
+{
+	free(t->vals);
+	free(t->ids);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
 }
 
 int fe_tout_open(struct fe_tout *o, const char *path, char *err, size_t errlen)

@@ -124,10 +124,33 @@ void fe_tout_vprintf(struct fe_tout *o, const char *fmt, va_list ap)
 /* Close; on failure (or discard) remove the file. Returns 0 or -1 with err. */
 int fe_tout_close(struct fe_tout *o, int discard, char *err, size_t errlen);
 
-/* Make *arr (*n elements of `size` bytes) hold index `need`, doubling;
- * new elements are zeroed and *n updated. 0, or -1 out of memory. The
- * converters keep per-flow and per-message state this way, indexed by id. */
-int fe_grow(void **arr, size_t *n, size_t need, size_t size);
+/* Per-id state (flows, collectives, messages): elements of one size kept
+ * densely in order of first sight, found by id through a hash table, so
+ * memory follows the ids a trace uses, not the largest (a damaged record
+ * with flow 4,000,000,000 costs one element). Pointers into the table stay
+ * valid until the next fe_idtab_get. */
+struct fe_idtab {
+	size_t size;                 /* bytes per element */
+	char *vals;                  /* [n] */
+	uint32_t *ids;               /* [n] */
+	size_t n, cap;
+	uint32_t *slot;              /* [hcap]: dense index + 1, 0 = empty */
+	size_t hcap;                 /* a power of 2, at least 2n */
+};
+
+void fe_idtab_init(struct fe_idtab *t, size_t size);
+/* The element of id, added zeroed (*added = 1) if new; NULL out of memory. */
+void *fe_idtab_get(struct fe_idtab *t, uint32_t id, int *added);
+/* The element of id, or NULL. */
+void *fe_idtab_find(const struct fe_idtab *t, uint32_t id);
+static inline void *fe_idtab_at(const struct fe_idtab *t, size_t i)
+{
+	return t->vals + i * t->size;
+}
+/* The dense indices in order of id (malloc'd, n entries; NULL out of
+ * memory, or when n is 0). */
+size_t *fe_idtab_order(const struct fe_idtab *t);
+void fe_idtab_free(struct fe_idtab *t);
 
 int fe_ends_with(const char *s, const char *suffix);
 

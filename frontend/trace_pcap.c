@@ -143,8 +143,7 @@ struct pc {
 	int ng;
 	uint32_t snaplen;
 	uint8_t *frame;              /* MAX_FRAME + block framing */
-	struct flowinfo *flows;
-	size_t nflows;
+	struct fe_idtab flows;       /* of struct flowinfo */
 	uint32_t *ifid;              /* [nports]: pcapng interface + 1, 0: none yet */
 	uint32_t nifs;
 	uint64_t frames, bytes_in_frames;
@@ -153,11 +152,12 @@ struct pc {
 
 static int flow_note(struct pc *c, const struct fe_trace_rec *r)
 {
-	if (fe_grow((void **)&c->flows, &c->nflows, r->flow, sizeof(*c->flows)))
+	struct flowinfo *f = fe_idtab_get(&c->flows, r->flow, NULL);
+	if (!f)
 		return -1;
 	if (r->sport)
-		c->flows[r->flow].sport = r->sport;
-	c->flows[r->flow].bytes = r->bytes;
+		f->sport = r->sport;
+	f->bytes = r->bytes;
 	return 0;
 }
 
@@ -165,8 +165,9 @@ static int flow_note(struct pc *c, const struct fe_trace_rec *r)
  * that a flow's msg_start is missing, get a port derived from the flow. */
 static uint32_t sport_of(const struct pc *c, uint32_t flow)
 {
-	if (flow < c->nflows && c->flows[flow].sport)
-		return c->flows[flow].sport;
+	const struct flowinfo *f = fe_idtab_find(&c->flows, flow);
+	if (f && f->sport)
+		return f->sport;
 	return 49152 + flow % 16384;
 }
 
@@ -209,7 +210,8 @@ static size_t build(struct pc *c, const struct fe_trace_rec *r, uint32_t tx, uin
 		if (!c->o->send && first) {
 			/* RETH: virtual address, R_Key, DMA length (the message). */
 			memset(ext, 0, RETH_HDR);
-			uint64_t len = r->flow < c->nflows ? c->flows[r->flow].bytes : 0;
+			const struct flowinfo *fi = fe_idtab_find(&c->flows, r->flow);
+			uint64_t len = fi ? fi->bytes : 0;
 			put32(ext + 12, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len);
 			ext_len = RETH_HDR;
 		}
@@ -414,6 +416,7 @@ int fe_trace_pcap(const char *trace, const struct fe_pcap_opts *o, FILE *log, ch
 	const char *out = o->out;
 	int rc = -1, opened = 0;
 
+	fe_idtab_init(&c.flows, sizeof(struct flowinfo));
 	if (fe_trace_reader_open(trace, &r, err, errlen))
 		return -1;
 	if (!out && !(out = def = fe_tout_default(trace, ".pcap"))) {
@@ -482,7 +485,7 @@ done:
 	fe_ttopo_free(&c.topo);
 	free(c.frame);
 	free(c.ifid);
-	free(c.flows);
+	fe_idtab_free(&c.flows);
 	free(def);
 	return rc;
 }

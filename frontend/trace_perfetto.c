@@ -52,11 +52,11 @@ struct pflow {
 	uint32_t coll, msg, chunk, step; /* coll UINT32_MAX: not a collective's */
 	uint8_t started;             /* msg_start seen, msg_done not yet */
 	uint8_t seen;                /* msg_start seen */
+	uint8_t named;               /* its QP thread's name written */
 };
 
 struct pcoll {
-	uint32_t *flow;              /* msg -> flow + 1 (0: not sent yet) */
-	uint32_t n;
+	struct fe_idtab msgs;        /* msg -> uint32_t flow */
 	uint64_t start_ps;
 	uint32_t op, algo, npus;
 	uint64_t bytes;
@@ -68,14 +68,11 @@ struct pf {
 	struct fe_ttopo topo;
 	struct fe_tout out;
 	struct pport *port;
-	struct pflow *flow;
-	size_t nflows;
-	struct pcoll *coll;
-	size_t ncolls;
+	struct fe_idtab flows;       /* of struct pflow */
+	struct fe_idtab colls;       /* of struct pcoll */
 	uint64_t bucket_ps;
 	uint64_t events, arrows;
 	int first;
-	uint8_t *qp_named;           /* per flow: thread name written */
 };
 
 static void ts(char *b, size_t n, uint64_t t_ps)
@@ -130,24 +127,27 @@ static void names(struct pf *c)
 
 static struct pflow *flow_at(struct pf *c, uint32_t f)
 {
-	size_t n = c->nflows;
-	if (fe_grow((void **)&c->flow, &c->nflows, f, sizeof(*c->flow)))
-		return NULL;
-	if (c->nflows != n) {
-		size_t m = n;
-		if (fe_grow((void **)&c->qp_named, &m, c->nflows - 1, 1))
-			return NULL;
-		for (size_t i = n; i < c->nflows; i++)
-			c->flow[i].coll = UINT32_MAX;
-	}
-	return &c->flow[f];
+	int added;
+	struct pflow *fl = fe_idtab_get(&c->flows, f, &added);
+	if (fl && added)
+		fl->coll = UINT32_MAX;
+	return fl;
 }
 
-static void qp_thread(struct pf *c, uint32_t flow, uint32_t node, uint32_t peer)
+static struct pcoll *coll_at(struct pf *c, uint32_t id)
 {
-	if (c->qp_named[flow])
+	int added;
+	struct pcoll *co = fe_idtab_get(&c->colls, id, &added);
+	if (co && added)
+		fe_idtab_init(&co->msgs, sizeof(uint32_t));
+	return co;
+}
+
+static void qp_thread(struct pf *c, struct pflow *fl, uint32_t flow, uint32_t node, uint32_t peer)
+{
+	if (fl->named)
 		return;
-	c->qp_named[flow] = 1;
+	fl->named = 1;
 	char b[32];
 	fe_ttopo_node_name(&c->topo, peer, b, sizeof(b));
 	ev(c, "\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"name\":\"thread_name\","
@@ -271,9 +271,8 @@ static int on_packet(struct pf *c, const struct fe_trace_rec *r)
 	return 0;
 }
 
-static void qp_slice(struct pf *c, uint32_t f, uint64_t end_ps, int done)
+static void qp_slice(struct pf *c, struct pflow *fl, uint32_t f, uint64_t end_ps, int done)
 {
-	struct pflow *fl = &c->flow[f];
 	char at[32], dur[32], name[96], b[32];
 	ts(at, sizeof(at), fl->start_ps);
 	ts(dur, sizeof(dur), end_ps - fl->start_ps);
@@ -293,16 +292,11 @@ static void qp_slice(struct pf *c, uint32_t f, uint64_t end_ps, int done)
 
 static int on_coll_msg(struct pf *c, const struct fe_trace_rec *r)
 {
-	if (fe_grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
+	struct pcoll *co = coll_at(c, r->coll);
+	uint32_t *m = co ? fe_idtab_get(&co->msgs, r->msg, NULL) : NULL;
+	if (!m)
 		return -1;
-	struct pcoll *co = &c->coll[r->coll];
-	if (r->msg >= co->n) {
-		size_t n = co->n;
-		if (fe_grow((void **)&co->flow, &n, r->msg, sizeof(*co->flow)))
-			return -1;
-		co->n = (uint32_t)n;
-	}
-	co->flow[r->msg] = r->flow + 1;
+	*m = r->flow;
 	struct pflow *fl = flow_at(c, r->flow);
 	if (!fl)
 		return -1;
@@ -310,11 +304,12 @@ static int on_coll_msg(struct pf *c, const struct fe_trace_rec *r)
 	fl->msg = r->msg;
 	fl->chunk = r->chunk;
 	fl->step = r->step;
-	if (r->after == UINT32_MAX || r->after >= co->n || !co->flow[r->after])
+	const uint32_t *after = r->after == UINT32_MAX ? NULL : fe_idtab_find(&co->msgs, r->after);
+	if (!after)
 		return 0;
-	uint32_t pf = co->flow[r->after] - 1;
-	const struct pflow *pred = &c->flow[pf];
-	if (!pred->seen || pred->delivered_ps == NO_TIME)
+	uint32_t pf = *after;
+	const struct pflow *pred = fe_idtab_find(&c->flows, pf);
+	if (!pred || !pred->seen || pred->delivered_ps == NO_TIME)
 		return 0;
 	char a[32], b[32];
 	ts(a, sizeof(a), pred->delivered_ps);
@@ -345,11 +340,11 @@ static int on_record(struct pf *c, const struct fe_trace_rec *r)
 			fl->dst = r->dst;
 			fl->started = 1;
 			fl->seen = 1;
-			qp_thread(c, r->flow, r->src, r->dst);
+			qp_thread(c, fl, r->flow, r->src, r->dst);
 		} else if (r->kind == NET_TR_MSG_DELIVERED) {
 			fl->delivered_ps = r->t_ps;
 		} else if (fl->started) {
-			qp_slice(c, r->flow, r->t_ps, 1);
+			qp_slice(c, fl, r->flow, r->t_ps, 1);
 		}
 		return 0;
 	}
@@ -364,9 +359,9 @@ static int on_record(struct pf *c, const struct fe_trace_rec *r)
 	case NET_TRF_COLL_MSG:
 		return on_coll_msg(c, r);
 	case NET_TRF_COLL: {
-		if (fe_grow((void **)&c->coll, &c->ncolls, r->coll, sizeof(*c->coll)))
+		struct pcoll *co = coll_at(c, r->coll);
+		if (!co)
 			return -1;
-		struct pcoll *co = &c->coll[r->coll];
 		if (r->kind == NET_TR_COLL_START) {
 			co->start_ps = r->t_ps;
 			co->started = 1;
@@ -406,6 +401,8 @@ int fe_trace_perfetto(const char *trace, const struct fe_perfetto_opts *o, FILE 
 	uint64_t end_ps = 0;
 
 	c.bucket_ps = o->bucket_ps ? o->bucket_ps : 1000000;
+	fe_idtab_init(&c.flows, sizeof(struct pflow));
+	fe_idtab_init(&c.colls, sizeof(struct pcoll));
 	if (fe_trace_reader_open(trace, &r, err, errlen))
 		return -1;
 	if (!out && !(out = def = fe_tout_default(trace, ".json")))
@@ -445,9 +442,15 @@ int fe_trace_perfetto(const char *trace, const struct fe_perfetto_opts *o, FILE 
 	for (uint32_t g = 0; g < c.topo.nports; g++)
 		if (c.port[g].active)
 			port_advance(&c, g, end_ps, 1);
-	for (size_t f = 0; f < c.nflows; f++)
-		if (c.flow[f].started)
-			qp_slice(&c, (uint32_t)f, end_ps, 0);
+	size_t *order = fe_idtab_order(&c.flows);
+	if (c.flows.n && !order)
+		goto nomem;
+	for (size_t i = 0; i < c.flows.n; i++) {
+		struct pflow *fl = fe_idtab_at(&c.flows, order[i]);
+		if (fl->started)
+			qp_slice(&c, fl, c.flows.ids[order[i]], end_ps, 0);
+	}
+	free(order);
 	fe_tout_printf(&c.out, "\n],\"metadata\":{\"source\":\"pktsim trace perfetto\","
 			       "\"bucket_ns\":%.3f}}\n", (double)c.bucket_ps / 1000.0);
 	rc = 0;
@@ -463,11 +466,10 @@ done:
 	fe_trace_reader_close(r);
 	fe_ttopo_free(&c.topo);
 	free(c.port);
-	free(c.flow);
-	free(c.qp_named);
-	for (size_t i = 0; i < c.ncolls; i++)
-		free(c.coll[i].flow);
-	free(c.coll);
+	fe_idtab_free(&c.flows);
+	for (size_t i = 0; i < c.colls.n; i++)
+		fe_idtab_free(&((struct pcoll *)fe_idtab_at(&c.colls, i))->msgs);
+	fe_idtab_free(&c.colls);
 	free(def);
 	return rc;
 }

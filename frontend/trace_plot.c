@@ -42,6 +42,7 @@ struct hrow {                    /* a heat-map row */
 
 struct fline {                   /* a flow's goodput and rate lines */
 	uint32_t flow;
+	uint32_t stat;               /* index in st.flow */
 	double *bytes;               /* [nb] payload bytes arrived */
 	double *rint;                /* [nb] rate x ps */
 	uint64_t *rcov;              /* [nb] ps with a rate */
@@ -161,14 +162,15 @@ static int choose(struct plot *p)
 	for (size_t i = 0; i < st->nflows; i++)
 		if (st->flow[i].seen && (!p->o->filter.flows ||
 					 net_trace_listed(p->o->filter.flows, p->o->filter.nflows,
-							  (uint32_t)i)))
+							  st->flow[i].id)))
 			r[n++] = (struct rank){ (uint32_t)i, st->flow[i].bytes, 0 };
 	p->nf_cand = n;
 	if (!(ids = pick(r, n, p->top, 1, &k)) || !(p->f = calloc(k ? k : 1, sizeof(*p->f))))
 		goto nomem;
 	for (size_t i = 0; i < k; i++) {
 		struct fline *fl = &p->f[i];
-		fl->flow = ids[i];
+		fl->stat = ids[i];
+		fl->flow = st->flow[ids[i]].id;
 		if (!(fl->bytes = calloc(p->nb, sizeof(double))) ||
 		    !(fl->rint = calloc(p->nb, sizeof(double))) ||
 		    !(fl->rcov = calloc(p->nb, sizeof(uint64_t))))
@@ -608,7 +610,7 @@ static int write_flows(const struct plot *p, int rate, const char *dir, struct o
 	}
 	for (size_t i = 0; i < p->nf; i++) {
 		const struct fline *l = &p->f[i];
-		const struct fe_fstat *fs = &st->flow[l->flow];
+		const struct fe_fstat *fs = &st->flow[l->stat];
 		snprintf(sr->name[i], sizeof(sr->name[i]), "flow%" PRIu32, l->flow);
 		snprintf(sr->legend[i], sizeof(sr->legend[i]), "flow %" PRIu32 ": %" PRIu32
 			 " -> %" PRIu32, l->flow, fs->src, fs->dst);

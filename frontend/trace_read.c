@@ -3,11 +3,16 @@
  * info` / `pktsim trace dump` (see trace_read.h; layout in
  * doc/trace-format.md).
  *
- * gzread fills the msgpack unpacker's own buffer 64 KiB at a time; each
- * object comes out of msgpack_unpacker_next with its own zone, which the
- * next call frees, so memory is one chunk plus one record (plus the header,
- * kept for the reader's lifetime). The cost is one small zone allocation per
- * record, acceptable for an offline tool.
+ * gzread fills our own buffer 64 KiB at a time. Before msgpack sees an
+ * object, mp_extent walks its bytes to find where it ends, refusing
+ * containers, strings, nesting and sizes beyond what a trace can hold: given
+ * a damaged count, msgpack-c would first allocate 24 bytes per claimed
+ * element (a 5-byte array header can ask for 96 GB), and a streaming parse
+ * would wait for elements to the end of the file. Only a complete object
+ * within the limits is handed to msgpack_unpack_next, so what it allocates
+ * is bounded by bytes that are there. Memory: one chunk plus one record, plus
+ * the header (copied: it lives as long as the reader). One small zone
+ * allocation per record, acceptable for an offline tool.
  *
  * How zlib reports a file cut short: gzread returns the bytes it could
  * inflate, then 0 with gzerror() == Z_BUF_ERROR ("unexpected end of file");
@@ -22,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -39,8 +45,9 @@
 
 struct fe_trace_reader {
 	gzFile gz;
-	msgpack_unpacker up;
-	int up_ok;
+	unsigned char *buf;          /* uncompressed bytes; [pos, len) not yet parsed */
+	size_t cap, len, pos;
+	char *hdr_bytes;             /* the header's msgpack, which hdr points into */
 	msgpack_unpacked hdr;        /* kept: the header stays valid until close */
 	msgpack_unpacked cur;        /* the last record; freed by the next call */
 	struct fe_trace_stats st;
@@ -71,49 +78,213 @@ const msgpack_object *fe_trace_map_get(const msgpack_object *map, const char *ke
 	return NULL;
 }
 
+/* What one object may be. A record is a flat array of at most 17 fields;
+ * the header a map of topology arrays that grows with the fabric. */
+struct mp_limits {
+	uint32_t elems;              /* per array or map */
+	uint32_t str;                /* bytes per string, binary or extension */
+	int depth;                   /* nesting of containers */
+	size_t bytes;                /* the whole object */
+};
+
+static const struct mp_limits rec_limits = { 64, 4096, 4, 64u * 1024u };
+static const struct mp_limits hdr_limits = { 1u << 24, 1u << 20, 16, 256u << 20 };
+
+#define MP_MAX_DEPTH 16
+
+static uint64_t be(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The extent of the msgpack object at p[0..avail): 1 with its size in *n,
+ * 0 if it continues past avail, -1 if it breaks a limit or uses the unused
+ * type byte 0xc1 (why says how). */
+static int mp_extent(const unsigned char *p, size_t avail, const struct mp_limits *lim,
+		     size_t *n, char *why, size_t whylen)
+{
+	uint64_t left[MP_MAX_DEPTH + 1]; /* objects still to read at each level */
+	int d = 0;
+	size_t i = 0;
+	left[0] = 1;
+	for (;;) {
+		while (d >= 0 && left[d] == 0)
+			d--;
+		if (d < 0) {
+			*n = i;
+			return 1;
+		}
+		left[d]--;
+		if (i >= avail)
+			return 0;
+		unsigned c = p[i++];
+		int lenbytes = 0, cont = 0, mult = 1;
+		uint64_t skip = 0, count = 0;
+		if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) {
+			/* fixint, nil, bool */
+		} else if (c <= 0x8f) {
+			cont = 1, count = c & 0x0f, mult = 2;
+		} else if (c <= 0x9f) {
+			cont = 1, count = c & 0x0f;
+		} else if (c <= 0xbf) {
+			skip = c & 0x1f;
+			if (skip > lim->str)
+				goto too_long;
+		} else {
+			switch (c) {
+			case 0xc4: case 0xd9: lenbytes = 1; break;   /* bin8, str8 */
+			case 0xc5: case 0xda: lenbytes = 2; break;
+			case 0xc6: case 0xdb: lenbytes = 4; break;
+			case 0xc7: lenbytes = 1, skip = 1; break;    /* ext: + type */
+			case 0xc8: lenbytes = 2, skip = 1; break;
+			case 0xc9: lenbytes = 4, skip = 1; break;
+			case 0xca: skip = 4; break;                  /* float32 */
+			case 0xcb: skip = 8; break;
+			case 0xcc: case 0xd0: skip = 1; break;       /* ints */
+			case 0xcd: case 0xd1: skip = 2; break;
+			case 0xce: case 0xd2: skip = 4; break;
+			case 0xcf: case 0xd3: skip = 8; break;
+			case 0xd4: skip = 2; break;                  /* fixext */
+			case 0xd5: skip = 3; break;
+			case 0xd6: skip = 5; break;
+			case 0xd7: skip = 9; break;
+			case 0xd8: skip = 17; break;
+			case 0xdc: cont = 1, lenbytes = 2; break;    /* array */
+			case 0xdd: cont = 1, lenbytes = 4; break;
+			case 0xde: cont = 1, lenbytes = 2, mult = 2; break; /* map */
+			case 0xdf: cont = 1, lenbytes = 4, mult = 2; break;
+			default:
+				net_fmt_err(why, whylen, "the unused type byte 0xc1");
+				return -1;
+			}
+		}
+		if (lenbytes) {
+			if (avail - i < (size_t)lenbytes)
+				goto more;
+			uint64_t v = be(p + i, lenbytes);
+			i += (size_t)lenbytes;
+			if (cont) {
+				count = v;
+			} else {
+				if (v > lim->str)
+					goto too_long;
+				skip += v;
+			}
+		}
+		if (cont) {
+			if (count > lim->elems) {
+				net_fmt_err(why, whylen, "%s of %" PRIu64 " entries (at most %" PRIu32 ")",
+					    mult == 2 ? "a map" : "an array", count, lim->elems);
+				return -1;
+			}
+			if (count) {
+				if (d + 1 > lim->depth) {
+					net_fmt_err(why, whylen, "containers nested more than %d deep",
+						    lim->depth);
+					return -1;
+				}
+				left[++d] = count * (uint64_t)mult;
+			}
+		}
+		if (skip > avail - i)
+			goto more;
+		i += (size_t)skip;
+		continue;
+too_long:
+		net_fmt_err(why, whylen, "a string or binary field longer than %" PRIu32 " bytes",
+			    lim->str);
+		return -1;
+more:
+		if (avail >= lim->bytes)
+			break;
+		return 0;
+	}
+	net_fmt_err(why, whylen, "an object longer than %zu bytes", lim->bytes);
+	return -1;
+}
+
 /* One object from the stream: 1, 0 at a clean end, -1 with r->err set. */
 static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_header)
 {
+	const struct mp_limits *lim = is_header ? &hdr_limits : &rec_limits;
 	for (;;) {
-		size_t n = 0;
-		msgpack_unpack_return ret = msgpack_unpacker_next_with_size(&r->up, u, &n);
-		if (ret == MSGPACK_UNPACK_SUCCESS) {
-			r->consumed += n;
-			r->last_size = n;
-			if (is_header)
-				r->st.header_bytes = n;
-			return 1;
+		size_t n = 0, avail = r->len - r->pos;
+		char why[160];
+		int ext = mp_extent(r->buf + r->pos, avail, lim, &n, why, sizeof(why));
+		if (ext == 0 && avail >= lim->bytes) {
+			net_fmt_err(why, sizeof(why), "an object longer than %zu bytes", lim->bytes);
+			ext = -1;
 		}
-		if (ret == MSGPACK_UNPACK_PARSE_ERROR) {
+		if (ext > 0) {
+			const char *obj = (const char *)r->buf + r->pos;
+			if (is_header) {
+				/* The header outlives the buffer it came in. */
+				if (!(r->hdr_bytes = malloc(n))) {
+					RD_ERR(r, "%s: out of memory reading the trace", r->path);
+					return -1;
+				}
+				memcpy(r->hdr_bytes, obj, n);
+				obj = r->hdr_bytes;
+			}
+			size_t off = 0;
+			msgpack_unpack_return ret = msgpack_unpack_next(u, obj, n, &off);
+			if (ret == MSGPACK_UNPACK_SUCCESS && off == n) {
+				r->pos += n;
+				r->consumed += n;
+				r->last_size = n;
+				if (is_header)
+					r->st.header_bytes = n;
+				return 1;
+			}
+			if (ret == MSGPACK_UNPACK_NOMEM_ERROR) {
+				RD_ERR(r, "%s: out of memory reading the trace", r->path);
+				return -1;
+			}
+			snprintf(why, sizeof(why), "msgpack cannot parse it");
+			ext = -1;
+		}
+		if (ext < 0) {
 			if (is_header)
-				RD_ERR(r, "%s: malformed msgpack in the header", r->path);
+				RD_ERR(r, "%s: malformed msgpack in the header: %s", r->path, why);
 			else
 				RD_ERR(r, "%s: malformed msgpack at record index %" PRIu64
-				       " (uncompressed byte offset %" PRIu64 ")", r->path,
-				       r->st.records, r->consumed);
-			return -1;
-		}
-		if (ret != MSGPACK_UNPACK_CONTINUE) {
-			RD_ERR(r, "%s: out of memory reading the trace", r->path);
+				       " (uncompressed byte offset %" PRIu64 "): %s", r->path,
+				       r->st.records, r->consumed, why);
 			return -1;
 		}
 		if (r->eof) {
-			if (r->consumed == r->st.raw_bytes)
+			if (!avail)
 				return 0;
-			RD_ERR(r, "%s: the stream ends inside %s (%" PRIu64 " bytes left over)",
-			       r->path, is_header ? "the header" : "a record",
-			       r->st.raw_bytes - r->consumed);
+			RD_ERR(r, "%s: the stream ends inside %s (%zu bytes left over)", r->path,
+			       is_header ? "the header" : "a record", avail);
 			return -1;
 		}
-		if (!msgpack_unpacker_reserve_buffer(&r->up, RD_CHUNK)) {
-			RD_ERR(r, "%s: out of memory reading the trace", r->path);
-			return -1;
+		/* Keep the partial object, and read at least as much again as it
+		 * holds, so a large header is rescanned O(log n) times. */
+		if (r->pos) {
+			memmove(r->buf, r->buf + r->pos, avail);
+			r->len = avail;
+			r->pos = 0;
+		}
+		size_t want = avail > RD_CHUNK ? avail : RD_CHUNK;
+		if (r->cap - r->len < want) {
+			size_t cap = r->len + want;
+			unsigned char *nb = realloc(r->buf, cap);
+			if (!nb) {
+				RD_ERR(r, "%s: out of memory reading the trace", r->path);
+				return -1;
+			}
+			r->buf = nb;
+			r->cap = cap;
 		}
 		errno = 0;
-		int got = gzread(r->gz, msgpack_unpacker_buffer(&r->up), RD_CHUNK);
+		int got = gzread(r->gz, r->buf + r->len, (unsigned)(want > INT_MAX ? INT_MAX : want));
 		int saved = errno;
 		if (got > 0) {
-			msgpack_unpacker_buffer_consumed(&r->up, (size_t)got);
+			r->len += (size_t)got;
 			r->st.raw_bytes += (uint64_t)got;
 			continue;
 		}
@@ -146,8 +317,8 @@ void fe_trace_reader_close(struct fe_trace_reader *r)
 		return;
 	msgpack_unpacked_destroy(&r->cur);
 	msgpack_unpacked_destroy(&r->hdr);
-	if (r->up_ok)
-		msgpack_unpacker_destroy(&r->up);
+	free(r->hdr_bytes);
+	free(r->buf);
 	if (r->gz)
 		gzclose(r->gz);
 	free(r->path);
@@ -210,11 +381,6 @@ int fe_trace_reader_open(const char *path, struct fe_trace_reader **out, char *e
 		goto fail;
 	}
 	gzbuffer(r->gz, RD_CHUNK);
-	if (!msgpack_unpacker_init(&r->up, RD_CHUNK)) {
-		RD_ERR(r, "%s: out of memory", path);
-		goto fail;
-	}
-	r->up_ok = 1;
 
 	int rc = rd_object(r, &r->hdr, 1);
 	if (rc == 0)

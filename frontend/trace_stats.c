@@ -18,14 +18,30 @@
 
 #include "net/engine.h"
 
-static int grow_flows(struct fe_tstats *st, uint32_t flow)
+static struct fe_fstat *flow_of(struct fe_idtab *t, uint32_t flow)
 {
-	size_t n = st->nflows;
-	if (fe_grow((void **)&st->flow, &st->nflows, flow, sizeof(*st->flow)))
+	int added;
+	struct fe_fstat *f = fe_idtab_get(t, flow, &added);
+	if (f && added)
+		*f = (struct fe_fstat){ .id = flow, .start_ps = UINT64_MAX,
+					.delivered_ps = UINT64_MAX, .done_ps = UINT64_MAX };
+	return f;
+}
+
+/* The flows, from first-seen order into id order. */
+static int flows_sorted(struct fe_tstats *st, struct fe_idtab *t)
+{
+	if (!t->n)
+		return 0;
+	size_t *o = fe_idtab_order(t);
+	if (!o || !(st->flow = malloc(t->n * sizeof(*st->flow)))) {
+		free(o);
 		return -1;
-	for (size_t i = n; i < st->nflows; i++)
-		st->flow[i] = (struct fe_fstat){ .start_ps = UINT64_MAX, .delivered_ps = UINT64_MAX,
-						 .done_ps = UINT64_MAX };
+	}
+	for (size_t i = 0; i < t->n; i++)
+		st->flow[i] = *(struct fe_fstat *)fe_idtab_at(t, o[i]);
+	st->nflows = t->n;
+	free(o);
 	return 0;
 }
 
@@ -120,7 +136,9 @@ int fe_tstats_read(const char *trace, const struct fe_tfilter *f, int salvage,
 		   struct fe_tstats *st, char *err, size_t errlen)
 {
 	struct fe_trace_reader *r;
+	struct fe_idtab flows;
 	memset(st, 0, sizeof(*st));
+	fe_idtab_init(&flows, sizeof(struct fe_fstat));
 	if (fe_trace_reader_open(trace, &r, err, errlen))
 		return -1;
 	int rc = -1;
@@ -146,9 +164,9 @@ int fe_tstats_read(const char *trace, const struct fe_tfilter *f, int salvage,
 		st->records++;
 		enum net_trace_family fam = net_trace_kind_family(rec.kind);
 		if (fam == NET_TRF_MESSAGE) {
-			if (grow_flows(st, rec.flow))
+			struct fe_fstat *fl = flow_of(&flows, rec.flow);
+			if (!fl)
 				goto nomem;
-			struct fe_fstat *fl = &st->flow[rec.flow];
 			fl->seen = 1;
 			fl->src = rec.src;
 			fl->dst = rec.dst;
@@ -183,9 +201,10 @@ int fe_tstats_read(const char *trace, const struct fe_tfilter *f, int salvage,
 				goto nomem;
 			if (rec.type == NET_PKT_DATA && (rec.flags & NET_PKT_F_RETX) &&
 			    rec.node == rec.src) {
-				if (grow_flows(st, rec.flow))
+				struct fe_fstat *fl = flow_of(&flows, rec.flow);
+				if (!fl)
 					goto nomem;
-				st->flow[rec.flow].retx++;
+				fl->retx++;
 			}
 			break;
 		case NET_TR_ECN:
@@ -220,11 +239,14 @@ int fe_tstats_read(const char *trace, const struct fe_tfilter *f, int salvage,
 			if (p->paused >> c & 1)
 				p->paused_ps += st->end_ps - p->paused_since[c];
 	}
+	if (flows_sorted(st, &flows))
+		goto nomem;
 	rc = 0;
 	goto done;
 nomem:
 	net_fmt_err(err, errlen, "out of memory computing statistics");
 done:
+	fe_idtab_free(&flows);
 	fe_trace_reader_close(r);
 	if (rc)
 		fe_tstats_free(st);
@@ -340,8 +362,8 @@ static void print_flows(const struct fe_tstats *st, FILE *out, int csv)
 		uint64_t fct = done ? f->done_ps - f->start_ps : 0;
 		double gbps = done && fct ? (double)f->bytes * 8.0 / ((double)fct / 1e3) : 0;
 		if (csv) {
-			fprintf(out, "%zu,%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",", i, f->src, f->dst,
-				f->bytes);
+			fprintf(out, "%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64 ",", f->id, f->src,
+				f->dst, f->bytes);
 			if (f->start_ps != UINT64_MAX)
 				fprintf(out, "%" PRIu64 ".%03" PRIu64, f->start_ps / 1000,
 					f->start_ps % 1000);
@@ -366,8 +388,8 @@ static void print_flows(const struct fe_tstats *st, FILE *out, int csv)
 			else
 				snprintf(s[k], sizeof(s[k]), "%.3f", (double)v[k] / 1e6);
 		}
-		fprintf(out, "%7zu %5" PRIu32 " %5" PRIu32 " %12" PRIu64 " %12s %12s %12s %10.3f %6"
-			PRIu64 "\n", i, f->src, f->dst, f->bytes, s[0], s[1], s[2], gbps, f->retx);
+		fprintf(out, "%7" PRIu32 " %5" PRIu32 " %5" PRIu32 " %12" PRIu64 " %12s %12s %12s %10.3f %6"
+			PRIu64 "\n", f->id, f->src, f->dst, f->bytes, s[0], s[1], s[2], gbps, f->retx);
 	}
 }
 

@@ -39,6 +39,7 @@ struct fe_pstat {
 };
 
 struct fe_fstat {
+	uint32_t id;
 	uint32_t src, dst;
 	uint64_t bytes;
 	uint64_t start_ps, delivered_ps, done_ps;   /* UINT64_MAX: not seen */
@@ -49,7 +50,7 @@ struct fe_fstat {
 struct fe_tstats {
 	struct fe_ttopo topo;
 	struct fe_pstat *port;       /* [topo.nports] */
-	struct fe_fstat *flow;
+	struct fe_fstat *flow;       /* [nflows], in id order */
 	size_t nflows;
 	uint64_t end_ps;             /* END's time, or the last record's */
 	int have_end, queues_known;  /* the filter kept enq and tx records */

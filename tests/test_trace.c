@@ -676,6 +676,28 @@ static void test_malformed_records_name_their_index(void)
 	write_raw_trace(path, good_end, sizeof(good_end) - 2, 1);
 	expect_info_error(path, "ends inside a record");
 
+	/* Damaged counts are refused from the bytes, before msgpack would
+	 * allocate for them (24 bytes per claimed element: 96 GB here) or wait
+	 * for elements to the end of the file. */
+	static const unsigned char huge_array[] = { 0xdd, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	write_raw_trace(path, huge_array, sizeof(huge_array), 1);
+	expect_info_error(path, "record index 0 (uncompressed byte offset 30): an array of "
+			  "4294967295 entries (at most 64)");
+	static const unsigned char huge_map[] = { 0x91, 0xdf, 0x00, 0x01, 0x00, 0x00 };
+	write_raw_trace(path, huge_map, sizeof(huge_map), 1);
+	expect_info_error(path, "a map of 65536 entries (at most 64)");
+	static const unsigned char huge_str[] = { 0x92, 0x00, 0xdb, 0x7f, 0xff, 0xff, 0xff, 'x' };
+	write_raw_trace(path, huge_str, sizeof(huge_str), 1);
+	expect_info_error(path, "a string or binary field longer than 4096 bytes");
+	static const unsigned char deep[] = { 0x91, 0x91, 0x91, 0x91, 0x91, 0x00 };
+	write_raw_trace(path, deep, sizeof(deep), 1);
+	expect_info_error(path, "containers nested more than 4 deep");
+	/* A plausible count with too few elements after it: the stream ends
+	 * inside the record, whatever the count says. */
+	static const unsigned char short_array[] = { 0xdc, 0x00, 0x30, 0x01, 0x02 };
+	write_raw_trace(path, short_array, sizeof(short_array), 1);
+	expect_info_error(path, "the stream ends inside a record (5 bytes left over)");
+
 	/* header only: readable, END missing */
 	write_raw_trace(path, NULL, 0, 1);
 	char err[256] = "";

@@ -1,7 +1,8 @@
 /*
  * tests/test_trace_filters.c - the trace writer's port, flow and sample
  * filters, PFC class vectors, and the coll_msg and rate records, written by
- * net/trace.c and read back by frontend/trace_read.c.
+ * net/trace.c and read back by frontend/trace_read.c; and the converters on
+ * records with the largest ids a record can carry.
  *
  * The topology is the hand-wired one of tests/test_trace.c (h0 -- sw -- h1;
  * node 0 and 1 have one port, the switch, node 2, has two), so the suite does
@@ -21,7 +22,11 @@
 
 #include <msgpack.h>
 
+#include "frontend/trace_pcap.h"
+#include "frontend/trace_perfetto.h"
+#include "frontend/trace_plot.h"
 #include "frontend/trace_read.h"
+#include "frontend/trace_stats.h"
 #include "net/net.h"
 #include "net/rng.h"
 #include "net/trace.h"
@@ -846,7 +851,82 @@ static void test_pfc_frame_records_carry_classes_and_zero_reason(void)
 	unlink(path);
 }
 
+/* Converters keep per-flow, per-collective and per-message state by id; a
+ * record with id 2^32 - 2 (damage, or a simulator numbering sparsely) must
+ * cost one entry, not an array that reaches it (2^32 x ~100 bytes). */
+static void test_converters_handle_the_largest_ids(void)
+{
+	const uint32_t big = UINT32_MAX - 1;
+	struct ev evs[] = {
+		msg_ev(NET_TR_MSG_START, T0, 0, big),
+		rate_ev(T0, 0, big, 100000000000ull),
+		coll_msg_ev(T0, 0, big, big, big, 0, 0, big - 1),
+		pkt_ev(NET_TR_TX, T0 + 10, 0, 0, NET_PKT_DATA, big, 0),
+		pkt_ev(NET_TR_RX, T0 + 20, 1, 0, NET_PKT_DATA, big, 0),
+		msg_ev(NET_TR_MSG_DELIVERED, T0 + 30, 1, big),
+		coll_msg_ev(T0 + 31, 1, big, big - 1, 3, 0, 1, big),
+		msg_ev(NET_TR_MSG_START, T0 + 31, 1, 3),
+		msg_ev(NET_TR_MSG_DONE, T0 + 40, 0, big),
+	};
+	evs[3].p.flags |= NET_PKT_F_RETX;
+	evs[4].p.dst = 1;
+	const size_t n = sizeof(evs) / sizeof(evs[0]);
+	char path[64], out[96], err[512] = "";
+	tmp_path(path);
+	write_events(path, NULL, evs, n);
+
+	struct fe_tfilter none = { 0 };
+	struct fe_tstats st;
+	CU_ASSERT_EQUAL_FATAL(fe_tstats_read(path, &none, 0, &st, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(st.nflows, 2);
+	CU_ASSERT_EQUAL(st.flow[0].id, 3);
+	CU_ASSERT_EQUAL(st.flow[1].id, big);
+	CU_ASSERT_EQUAL(st.flow[1].bytes, evs[0].bytes);
+	CU_ASSERT_EQUAL(st.flow[1].retx, 1);
+	CU_ASSERT_EQUAL(st.flow[1].done_ps - st.flow[1].start_ps, 40);
+	fe_tstats_free(&st);
+
+	snprintf(out, sizeof(out), "%s.json", path);
+	struct fe_perfetto_opts po = { .out = out };
+	CU_ASSERT_EQUAL(fe_trace_perfetto(path, &po, NULL, err, sizeof(err)), 0);
+	size_t len;
+	char *json = slurp(out, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	json = realloc(json, len + 1);
+	json[len] = '\0';
+	/* The message's slice, named by its collective, and the arrow from the
+	 * message it waited for to the one that waited. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"name\":\"coll 4294967294 chunk 0 step 0\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"ph\":\"s\""));
+	free(json);
+	unlink(out);
+
+	snprintf(out, sizeof(out), "%s.pcap", path);
+	struct fe_pcap_opts pc = { .out = out, .snaplen = FE_PCAP_SNAPLEN };
+	CU_ASSERT_EQUAL(fe_trace_pcap(path, &pc, NULL, err, sizeof(err)), 0);
+	unlink(out);
+
+	snprintf(out, sizeof(out), "%s.plots", path);
+	struct fe_plot_opts pl = { .dir = out };
+	FILE *log = fopen("/dev/null", "w");
+	CU_ASSERT_EQUAL(fe_trace_plot(path, &pl, log, err, sizeof(err)), 0);
+	fclose(log);
+	static const char *const files[] = { "throughput.csv", "throughput.svg", "rate.csv",
+					     "rate.svg", "utilization.csv", "utilization.svg",
+					     "queues.csv", "queues.svg" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char f[160];
+		snprintf(f, sizeof(f), "%s/%s", out, files[i]);
+		unlink(f);
+	}
+	rmdir(out);
+	if (*err)
+		printf("\n    %s\n    ", err);
+	unlink(path);
+}
+
 static const struct unit_test filter_tests[] = {
+	{ "converters_handle_the_largest_ids", test_converters_handle_the_largest_ids },
 	{ "ports_filter_keeps_listed_ports_and_portless_records",
 	  test_ports_filter_keeps_listed_ports_and_portless_records },
 	{ "no_ports_filter_is_nil_in_header", test_no_ports_filter_is_nil_in_header },
