@@ -49,7 +49,9 @@ struct fe_trace_reader {
 	size_t cap, len, pos;
 	char *hdr_bytes;             /* the header's msgpack, which hdr points into */
 	msgpack_unpacked hdr;        /* kept: the header stays valid until close */
-	msgpack_unpacked cur;        /* the last record; freed by the next call */
+	msgpack_unpacked cur;        /* the last record, when msgpack parsed it */
+	msgpack_object flat[64];     /* the last record's fields, when flat_record did */
+	msgpack_object last;         /* the last record */
 	struct fe_trace_stats st;
 	uint64_t consumed;           /* bytes of complete objects */
 	uint64_t last_size;          /* bytes of the last object */
@@ -206,6 +208,91 @@ more:
 	return -1;
 }
 
+/* A record as msgpack-c would parse it, without its allocations: an array
+ * of scalars (every record is one) becomes objects in r->flat, strings
+ * pointing into the buffer. 1 on success; 0 for anything else (a nested
+ * container, an extension), left to msgpack. p[0..n) is one whole object
+ * within rec_limits (mp_extent said so). */
+static int flat_record(struct fe_trace_reader *r, const unsigned char *p, size_t n)
+{
+	size_t i = 1, cnt;
+	unsigned c = p[0];
+	if (c >= 0x90 && c <= 0x9f)
+		cnt = c & 0x0f;
+	else if (c == 0xdc)
+		cnt = (size_t)be(p + 1, 2), i = 3;
+	else
+		return 0;
+	for (size_t k = 0; k < cnt; k++) {
+		msgpack_object *o = &r->flat[k];
+		c = p[i++];
+		int w = 0, sgn = 0;
+		size_t len = 0;
+		if (c <= 0x7f) {
+			o->type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+			o->via.u64 = c;
+			continue;
+		}
+		if (c >= 0xe0) {
+			o->type = MSGPACK_OBJECT_NEGATIVE_INTEGER;
+			o->via.i64 = (int8_t)c;
+			continue;
+		}
+		switch (c) {
+		case 0xc0: o->type = MSGPACK_OBJECT_NIL; continue;
+		case 0xc2: case 0xc3:
+			o->type = MSGPACK_OBJECT_BOOLEAN;
+			o->via.boolean = c == 0xc3;
+			continue;
+		case 0xcc: w = 1; break;
+		case 0xcd: w = 2; break;
+		case 0xce: w = 4; break;
+		case 0xcf: w = 8; break;
+		case 0xd0: w = 1, sgn = 1; break;
+		case 0xd1: w = 2, sgn = 1; break;
+		case 0xd2: w = 4, sgn = 1; break;
+		case 0xd3: w = 8, sgn = 1; break;
+		case 0xd9: len = p[i], i += 1; break;
+		case 0xda: len = (size_t)be(p + i, 2), i += 2; break;
+		case 0xdb: len = (size_t)be(p + i, 4), i += 4; break;
+		default:
+			if (c >= 0xa0 && c <= 0xbf) {
+				len = c & 0x1f;
+				break;
+			}
+			return 0;        /* floats, binary, containers, extensions */
+		}
+		if (w) {
+			uint64_t v = be(p + i, w);
+			i += (size_t)w;
+			if (sgn) {
+				/* Sign-extend; msgpack-c calls a signed value >= 0 positive. */
+				int64_t sv = w == 8 ? (int64_t)v
+					     : (int64_t)(v ^ (1ull << (8 * w - 1))) - (int64_t)(1ull << (8 * w - 1));
+				if (sv < 0) {
+					o->type = MSGPACK_OBJECT_NEGATIVE_INTEGER;
+					o->via.i64 = sv;
+					continue;
+				}
+				v = (uint64_t)sv;
+			}
+			o->type = MSGPACK_OBJECT_POSITIVE_INTEGER;
+			o->via.u64 = v;
+			continue;
+		}
+		o->type = MSGPACK_OBJECT_STR;
+		o->via.str.size = (uint32_t)len;
+		o->via.str.ptr = (const char *)p + i;
+		i += len;
+	}
+	if (i != n)
+		return 0;
+	r->last.type = MSGPACK_OBJECT_ARRAY;
+	r->last.via.array.size = (uint32_t)cnt;
+	r->last.via.array.ptr = r->flat;
+	return 1;
+}
+
 /* One object from the stream: 1, 0 at a clean end, -1 with r->err set. */
 static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_header)
 {
@@ -229,9 +316,17 @@ static int rd_object(struct fe_trace_reader *r, msgpack_unpacked *u, int is_head
 				memcpy(r->hdr_bytes, obj, n);
 				obj = r->hdr_bytes;
 			}
+			if (!is_header && flat_record(r, (const unsigned char *)obj, n)) {
+				r->pos += n;
+				r->consumed += n;
+				r->last_size = n;
+				return 1;
+			}
 			size_t off = 0;
 			msgpack_unpack_return ret = msgpack_unpack_next(u, obj, n, &off);
 			if (ret == MSGPACK_UNPACK_SUCCESS && off == n) {
+				if (!is_header)
+					r->last = u->data;
 				r->pos += n;
 				r->consumed += n;
 				r->last_size = n;
@@ -442,7 +537,7 @@ int fe_trace_reader_next(struct fe_trace_reader *r, msgpack_object *obj)
 		r->failed = 1;
 		return -1;
 	}
-	const msgpack_object *o = &r->cur.data;
+	const msgpack_object *o = &r->last;
 	if (o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size > 0 &&
 	    o->via.array.ptr[0].type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
 	    o->via.array.ptr[0].via.u64 == NET_TR_END)
