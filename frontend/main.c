@@ -350,6 +350,15 @@ static int trace_file_arg(struct trace_args *ta, const char *a)
 	return 0;
 }
 
+/* After the arguments: 1 (with a usage error printed) if no trace was given. */
+static int trace_file_missing(const struct trace_args *ta)
+{
+	if (ta->trace)
+		return 0;
+	usage_error("trace %s: expected a trace file", ta->cmd);
+	return 1;
+}
+
 /* The exit status of a conversion: 0, or 1 with err printed. */
 static int trace_status(int rc, const char *err)
 {
@@ -402,10 +411,8 @@ static int trace_pcap(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!ta.trace) {
-		usage_error("%s", "trace pcap: expected a trace file");
+	if (trace_file_missing(&ta))
 		goto out;
-	}
 	o.out = ta.out;
 	o.salvage = ta.salvage;
 	o.filter = ta.filter;
@@ -450,10 +457,8 @@ static int trace_stats(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!ta.trace) {
-		usage_error("%s", "trace stats: expected a trace file");
+	if (trace_file_missing(&ta))
 		goto out;
-	}
 	struct fe_tstats st;
 	status = 1;
 	if (fe_tstats_read(ta.trace, &ta.filter, ta.salvage, &st, err, sizeof(err))) {
@@ -526,10 +531,8 @@ static int trace_perfetto(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!ta.trace) {
-		usage_error("%s", "trace perfetto: expected a trace file");
+	if (trace_file_missing(&ta))
 		goto out;
-	}
 	o.out = ta.out;
 	o.salvage = ta.salvage;
 	o.filter = ta.filter;
@@ -581,10 +584,8 @@ static int trace_plot(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!ta.trace) {
-		usage_error("%s", "trace plot: expected a trace file");
+	if (trace_file_missing(&ta))
 		goto out;
-	}
 	o.dir = ta.out;
 	if (!o.dir && !(o.dir = def = fe_tout_default(ta.trace, "-plots"))) {
 		status = trace_status(-1, "out of memory");

@@ -27,17 +27,12 @@
 #include "frontend/svg.h"
 #include "frontend/trace_stats.h"
 
-struct qline {                   /* a queue-depth line */
+struct pline {                   /* a port's queue-depth line or heat-map row */
 	uint32_t g;
-	struct fe_tqueue q;
+	uint64_t *v;                 /* [nb]: deepest queue, or ps serializing */
+	struct fe_tqueue q;          /* queue lines: the depth rebuilt */
 	uint64_t held;               /* the depth now */
 	size_t next;                 /* first bucket the held depth has not reached */
-	uint64_t *max;               /* [nb] */
-};
-
-struct hrow {                    /* a heat-map row */
-	uint32_t g;
-	uint64_t *busy;              /* [nb] ps serializing */
 };
 
 struct fline {                   /* a flow's goodput and rate lines */
@@ -56,10 +51,8 @@ struct plot {
 	struct fe_tstats st;
 	uint64_t x0, x1, bw;
 	size_t nb;
-	struct qline *q;
-	size_t nq, nq_cand;
-	struct hrow *h;
-	size_t nh, nh_cand;
+	struct pline *q, *h;         /* queue lines, heat-map rows */
+	size_t nq, nq_cand, nh, nh_cand;
 	struct fline *f;
 	size_t nf, nf_cand;
 	int32_t *qof, *hof;          /* [nports]: line / row of a port, or -1 */
@@ -107,6 +100,31 @@ static uint32_t *pick(struct rank *r, size_t n, size_t keep, int sorted_ids, siz
 	return ids;
 }
 
+/* Lines for the top `keep` ranked ports, each with its buckets; of[port]
+ * set to its line. */
+static int port_lines(struct plot *p, struct rank *r, size_t n, size_t keep, int sorted_ids,
+		      struct pline **lines, size_t *nl, int32_t *of)
+{
+	size_t k;
+	uint32_t *ids = pick(r, n, keep, sorted_ids, &k);
+	if (!ids || !(*lines = calloc(k ? k : 1, sizeof(**lines)))) {
+		free(ids);
+		return -1;
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct pline *l = &(*lines)[i];
+		l->g = ids[i];
+		of[ids[i]] = (int32_t)i;
+		if (!(l->v = calloc(p->nb, sizeof(uint64_t)))) {
+			free(ids);
+			return -1;
+		}
+		++*nl;
+	}
+	free(ids);
+	return 0;
+}
+
 static int choose(struct plot *p)
 {
 	const struct fe_tstats *st = &p->st;
@@ -129,16 +147,8 @@ static int choose(struct plot *p)
 				r[n++] = (struct rank){ g, st->port[g].max_queue_bytes,
 							st->port[g].tx_bytes };
 	p->nq_cand = n;
-	if (!(ids = pick(r, n, p->top, 0, &k)) || !(p->q = calloc(k ? k : 1, sizeof(*p->q))))
+	if (port_lines(p, r, n, p->top, 0, &p->q, &p->nq, p->qof))
 		goto nomem;
-	for (size_t i = 0; i < k; i++) {
-		p->q[i].g = ids[i];
-		p->qof[ids[i]] = (int32_t)i;
-		if (!(p->q[i].max = calloc(p->nb, sizeof(uint64_t))))
-			goto nomem;
-		p->nq++;
-	}
-	free(ids);
 
 	/* Heat-map rows: the most bytes sent, shown in port order. */
 	n = 0;
@@ -146,16 +156,8 @@ static int choose(struct plot *p)
 		if (st->port[g].tx_pkts)
 			r[n++] = (struct rank){ g, st->port[g].tx_bytes, 0 };
 	p->nh_cand = n;
-	if (!(ids = pick(r, n, p->rows, 1, &k)) || !(p->h = calloc(k ? k : 1, sizeof(*p->h))))
+	if (port_lines(p, r, n, p->rows, 1, &p->h, &p->nh, p->hof))
 		goto nomem;
-	for (size_t i = 0; i < k; i++) {
-		p->h[i].g = ids[i];
-		p->hof[ids[i]] = (int32_t)i;
-		if (!(p->h[i].busy = calloc(p->nb, sizeof(uint64_t))))
-			goto nomem;
-		p->nh++;
-	}
-	free(ids);
 
 	/* Flows: the largest (of those --flows lists), shown in id order. */
 	n = 0;
@@ -189,9 +191,9 @@ nomem:
 static void plot_free(struct plot *p)
 {
 	for (size_t i = 0; i < p->nq; i++)
-		free(p->q[i].max);
+		free(p->q[i].v);
 	for (size_t i = 0; i < p->nh; i++)
-		free(p->h[i].busy);
+		free(p->h[i].v);
 	for (size_t i = 0; i < p->nf; i++) {
 		free(p->f[i].bytes);
 		free(p->f[i].rint);
@@ -238,23 +240,23 @@ static void spread(const struct plot *p, uint64_t lo, uint64_t hi, uint64_t *ps,
 
 /* The held depth reaches every bucket that starts by t (buckets clipped at
  * `upto`, exclusive). */
-static void queue_hold(const struct plot *p, struct qline *l, uint64_t t)
+static void queue_hold(const struct plot *p, struct pline *l, uint64_t t)
 {
 	size_t upto = t >= p->x1 ? p->nb : (size_t)((t - p->x0) / p->bw) + 1;
 	for (; l->next < upto; l->next++)
-		if (l->max[l->next] < l->held)
-			l->max[l->next] = l->held;
+		if (l->v[l->next] < l->held)
+			l->v[l->next] = l->held;
 }
 
-static void queue_event(const struct plot *p, struct qline *l, const struct fe_trace_rec *r)
+static void queue_event(const struct plot *p, struct pline *l, const struct fe_trace_rec *r)
 {
 	if (r->t_ps >= p->x0)
 		queue_hold(p, l, r->t_ps);
 	l->held = fe_tqueue_update(&l->q, r);
 	if (r->t_ps >= p->x0 && r->t_ps < p->x1) {
 		size_t b = (r->t_ps - p->x0) / p->bw;
-		if (l->max[b] < l->held)
-			l->max[b] = l->held;
+		if (l->v[b] < l->held)
+			l->v[b] = l->held;
 	}
 }
 
@@ -306,7 +308,7 @@ static void take(struct plot *p, const struct fe_ttopo *t, const struct fe_trace
 		queue_event(p, &p->q[p->qof[g]], r);
 	if (r->kind == NET_TR_TX && p->hof[g] >= 0)
 		spread(p, r->t_ps, r->t_ps + fe_ttopo_ser_ps(t, g, r->wire_bytes),
-		       p->h[p->hof[g]].busy, NULL, 0);
+		       p->h[p->hof[g]].v, NULL, 0);
 	if (r->kind == NET_TR_RX && r->type == NET_PKT_DATA && r->node == r->dst &&
 	    (fl = find_flow(p, r->flow))) {
 		/* The frame arrived over the serialization time of the peer's
@@ -411,13 +413,16 @@ static int out_open(struct fe_tout *o, struct outs *w, const char *dir, const ch
 	return 0;
 }
 
-/* A plot that has nothing to show this time: an older file of that name in
+/* A plot that has nothing to show this time: older files of its name in
  * the directory would pass for this run's. */
 static void out_stale(const char *dir, const char *name)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	unlink(path);
+	static const char *const ext[] = { "svg", "csv" };
+	for (int i = 0; i < 2; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s.%s", dir, name, ext[i]);
+		unlink(path);
+	}
 }
 
 static void csv_time(struct fe_tout *o, uint64_t ps)
@@ -580,7 +585,7 @@ static int write_queues(const struct plot *p, const char *dir, struct outs *w, F
 		port_name(t, p->q[i].g, 0, sr->name[i], sizeof(sr->name[i]));
 		port_name(t, p->q[i].g, 1, sr->legend[i], sizeof(sr->legend[i]));
 		for (size_t b = 0; b < p->nb; b++)
-			sr->v[i][b] = (double)p->q[i].max[b];
+			sr->v[i][b] = (double)p->q[i].v[b];
 		top = vmax(sr->v[i], p->nb, top);
 	}
 	char bw[32], title[160], how[64];
@@ -685,7 +690,7 @@ static int write_heat(const struct plot *p, const char *dir, struct outs *w, FIL
 	for (size_t b = 0; b < p->nb; b++) {
 		csv_time(&o, bucket_start(p, b));
 		for (size_t i = 0; i < p->nh; i++)
-			fe_tout_printf(&o, ",%.6f", (double)p->h[i].busy[b] / (double)bucket_len(p, b));
+			fe_tout_printf(&o, ",%.6f", (double)p->h[i].v[b] / (double)bucket_len(p, b));
 		fe_tout_printf(&o, "\n");
 	}
 	if (fe_tout_close(&o, 0, err, errlen))
@@ -710,10 +715,10 @@ static int write_heat(const struct plot *p, const char *dir, struct outs *w, FIL
 		fe_tout_printf(&o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 			       "fill=\"#f2f2f2\"/>\n", xl, y, xr - xl, rh);
 		for (size_t b = 0; b < p->nb;) {
-			int lv = heat_level((double)p->h[i].busy[b] / (double)bucket_len(p, b));
+			int lv = heat_level((double)p->h[i].v[b] / (double)bucket_len(p, b));
 			size_t e = b + 1;
 			while (e < p->nb &&
-			       heat_level((double)p->h[i].busy[e] / (double)bucket_len(p, e)) == lv)
+			       heat_level((double)p->h[i].v[e] / (double)bucket_len(p, e)) == lv)
 				e++;
 			if (lv) {
 				char col[8];
@@ -820,8 +825,7 @@ int fe_trace_plot(const char *trace, const struct fe_plot_opts *o, FILE *log, ch
 		if (write_queues(&p, o->dir, &w, log, err, errlen))
 			goto out;
 	} else {
-		out_stale(o->dir, "queues.svg");
-		out_stale(o->dir, "queues.csv");
+		out_stale(o->dir, "queues");
 		fprintf(log, "no queue plot: %s\n", p.st.queues_known
 				   ? "no port queued anything"
 				   : "queue depths need every enq and tx record (the trace was filtered)");
@@ -830,8 +834,7 @@ int fe_trace_plot(const char *trace, const struct fe_plot_opts *o, FILE *log, ch
 		if (write_flows(&p, 0, o->dir, &w, log, err, errlen))
 			goto out;
 	} else {
-		out_stale(o->dir, "throughput.svg");
-		out_stale(o->dir, "throughput.csv");
+		out_stale(o->dir, "throughput");
 		fprintf(log, "no goodput plot: the trace has no message records%s\n",
 			o->filter.flows ? " of the flows asked for" : "");
 	}
@@ -839,8 +842,7 @@ int fe_trace_plot(const char *trace, const struct fe_plot_opts *o, FILE *log, ch
 		if (write_flows(&p, 1, o->dir, &w, log, err, errlen))
 			goto out;
 	} else {
-		out_stale(o->dir, "rate.svg");
-		out_stale(o->dir, "rate.csv");
+		out_stale(o->dir, "rate");
 		if (p.nf)
 			fprintf(log, "no rate plot: the trace has no rate records of these flows\n");
 	}
@@ -848,8 +850,7 @@ int fe_trace_plot(const char *trace, const struct fe_plot_opts *o, FILE *log, ch
 		if (write_heat(&p, o->dir, &w, log, err, errlen))
 			goto out;
 	} else {
-		out_stale(o->dir, "utilization.svg");
-		out_stale(o->dir, "utilization.csv");
+		out_stale(o->dir, "utilization");
 		fprintf(log, "no utilization plot: the trace has no tx records\n");
 	}
 	rc = 0;
