@@ -37,7 +37,7 @@
 #include "net/tlist.h"
 
 struct dcqcn_cfg {
-	double g;                     /* alpha gain, (0, 1] */
+	double g;                     /* alpha gain, [0, 1] */
 	double alpha_init;            /* alpha at flow start, [0, 1] */
 	uint64_t alpha_timer_ps;      /* K */
 	uint64_t rate_timer_ps;       /* T; 0: no timer increase events */
@@ -124,8 +124,9 @@ static const struct {
 	{ name, type, offsetof(struct dcqcn_cfg, field), min, max, help }
 
 static const struct cc_param dcqcn_params[] = {
-	/* DBL_MIN: the table's ranges are inclusive and g = 0 would freeze alpha. */
-	P("g", CC_P_DOUBLE, g, DBL_MIN, 1, "alpha gain g, in (0, 1]"),
+	/* 0 freezes alpha: what the HPCC ns-3 code does when EWMA_GAIN is
+	 * omitted (its default is an integer division that evaluates to 0). */
+	P("g", CC_P_DOUBLE, g, 0, 1, "alpha gain g, in [0, 1] (0 freezes alpha)"),
 	P("alpha_init", CC_P_DOUBLE, alpha_init, 0, 1, "alpha at flow start, [0, 1]"),
 	/* A zero period would fire forever at one instant. */
 	P("alpha_timer", CC_P_TIME, alpha_timer_ps, 1, ONE_S_PS,
@@ -172,8 +173,8 @@ static int dcqcn_check(const void *cfg, char *err, size_t errlen)
 {
 	const struct dcqcn_cfg *c = cfg;
 	/* Written so that NaN fails too. */
-	if (!(c->g > 0 && c->g <= 1)) {
-		snprintf(err, errlen, "dcqcn: g = %g must be in (0, 1]", c->g);
+	if (!(c->g >= 0 && c->g <= 1)) {
+		snprintf(err, errlen, "dcqcn: g = %g must be in [0, 1]", c->g);
 		return -1;
 	}
 	if (!(c->alpha_init >= 0 && c->alpha_init <= 1)) {

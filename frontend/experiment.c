@@ -331,6 +331,15 @@ static const struct field ecn_fields[] = {
 	OTHER("pmax"),
 	OTHER("mark"),
 	OTHER("enabled"),
+	OTHER("by_rate"),
+	{ .key = NULL },
+};
+
+static const struct field ecn_rate_fields[] = {
+	NUM(struct net_ecn_rate, "rate", F_RATE, rate_bps, 1, UINT64_MAX),
+	NUM(struct net_ecn_rate, "kmin", F_SIZE, kmin_bytes, 1, UINT64_MAX),
+	NUM(struct net_ecn_rate, "kmax", F_SIZE, kmax_bytes, 1, UINT64_MAX),
+	OTHER("pmax"),
 	{ .key = NULL },
 };
 
@@ -393,6 +402,8 @@ static const struct field trace_fields[] = {
 
 static const struct field output_fields[] = {
 	OTHER("trace"),
+	OTHER("fct"),
+	OTHER("pfc"),
 	{ .key = NULL },
 };
 
@@ -846,6 +857,38 @@ static int load_ecn(struct ctx *c, const yaml_node_t *fabric)
 		return fail(c, kmin, "fabric.ecn.kmin", "kmin (%llu bytes) is above kmax (%llu bytes)",
 			    (unsigned long long)exp->ecn_kmin_bytes,
 			    (unsigned long long)exp->ecn_kmax_bytes);
+	yaml_node_t *br = map_get(c, n, "by_rate", NULL);
+	if (!br || is_null(br))
+		return 0;
+	yaml_node_item_t *items = NULL;
+	size_t cnt = 0;
+	if (get_list(c, br, "fabric.ecn.by_rate", "{rate, kmin, kmax, pmax} maps", &items, &cnt) < 0)
+		return -1;
+	if (!(exp->ecn_rates = calloc(cnt ? cnt : 1, sizeof(*exp->ecn_rates))))
+		return fail(c, br, "fabric.ecn.by_rate", "out of memory");
+	for (size_t i = 0; i < cnt; i++) {
+		yaml_node_t *e = node_at(c, items[i]);
+		char path[64];
+		snprintf(path, sizeof(path), "fabric.ecn.by_rate[%zu]", i);
+		struct net_ecn_rate *r = &exp->ecn_rates[i];
+		r->pmax = exp->ecn_pmax;
+		if (parse_map(c, e, path, ecn_rate_fields, r) < 0)
+			return -1;
+		static const char *const need[] = { "rate", "kmin", "kmax" };
+		for (int k = 0; k < 3; k++)
+			if (!map_get(c, e, need[k], NULL))
+				return fail(c, e, path, "missing %s (an entry is {rate, kmin, kmax, "
+					    "pmax})", need[k]);
+		if ((v = map_get(c, e, "pmax", NULL)) &&
+		    get_fraction(c, v, path, 0, 1, 0, &r->pmax) < 0)
+			return -1;
+		if (r->kmin_bytes > r->kmax_bytes)
+			return fail(c, e, path, "kmin is above kmax");
+		for (size_t j = 0; j < i; j++)
+			if (exp->ecn_rates[j].rate_bps == r->rate_bps)
+				return fail(c, e, path, "a second entry for the same rate");
+		exp->necn_rates++;
+	}
 	return 0;
 }
 
@@ -1372,6 +1415,10 @@ static int load_output(struct ctx *c, const yaml_node_t *root)
 		return 0;
 	if (parse_map(c, o, "output", output_fields, NULL) < 0)
 		return -1;
+	if ((n = map_get(c, o, "fct", NULL)) && get_string(c, n, "output.fct", &c->exp->fct_path))
+		return -1;
+	if ((n = map_get(c, o, "pfc", NULL)) && get_string(c, n, "output.pfc", &c->exp->pfc_path))
+		return -1;
 	t = map_get(c, o, "trace", NULL);
 	if (!t || is_null(t))
 		return 0;
@@ -1422,7 +1469,7 @@ static int load_root(struct ctx *c, const yaml_node_t *root)
 
 /* ---- files ------------------------------------------------------------- */
 
-static void set_defaults(struct fe_experiment *exp)
+void fe_experiment_init(struct fe_experiment *exp)
 {
 	memset(exp, 0, sizeof(*exp));
 	exp->seed = 1;
@@ -1484,7 +1531,7 @@ int fe_experiment_load(const char *path, struct fe_experiment *exp, char *err, s
 	struct ctx c = { .path = path, .exp = exp, .err = err, .errlen = errlen };
 	int rc;
 
-	set_defaults(exp);
+	fe_experiment_init(exp);
 	exp->path = strdup(path);
 	exp->dir = dir_of(path);
 	if (!exp->path || !exp->dir) {
@@ -1530,6 +1577,9 @@ void fe_experiment_free(struct fe_experiment *exp)
 	free(exp->trace.nodes);
 	free(exp->trace.ports);
 	free(exp->trace.flows);
+	free(exp->ecn_rates);
+	free(exp->fct_path);
+	free(exp->pfc_path);
 	memset(exp, 0, sizeof(*exp));
 }
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/net.h"
 #include "net/trace.h"
 
 #include "topo/topo.h"
@@ -106,6 +107,8 @@ struct fe_experiment {
 	uint64_t ecn_kmin_bytes;  /* 0 (default): 100 KB x port rate / 25 Gb/s */
 	uint64_t ecn_kmax_bytes;  /* 0 (default): 400 KB x port rate / 25 Gb/s */
 	double ecn_pmax;          /* default 0.2 */
+	struct net_ecn_rate *ecn_rates; /* per link rate (by_rate; ns-3 *_MAP keys) */
+	size_t necn_rates;
 	int ecn_line;
 	/* PFC (802.1Qbb) at switch ingresses */
 	int pfc_enabled;          /* default 0 */
@@ -134,7 +137,12 @@ struct fe_experiment {
 
 	/* output */
 	struct fe_trace_cfg trace;
+	char *fct_path;           /* ns-3 FCT file (output.fct), NULL: none */
+	char *pfc_path;           /* ns-3 PFC file (output.pfc), NULL: none */
 };
+
+/* Every field at its default (what a minimal experiment file gets). */
+void fe_experiment_init(struct fe_experiment *exp);
 
 /* Load and validate; on failure returns -1 with "FILE:LINE: ..." in err and
  * leaves *exp empty (safe to fe_experiment_free). */

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "frontend/experiment.h"
+#include "frontend/ns3_config.h"
 #include "frontend/sim.h"
 #include "frontend/validate.h"
 #include "frontend/summary.h"
@@ -57,6 +58,11 @@ static const char usage_text[] =
 	"      --seed N      override the experiment's seed (ECMP salts, link loss)\n"
 	"      --trace FILE  write the packet trace (gzip + msgpack) to FILE,\n"
 	"                    overriding output.trace; filters come from the file\n"
+	"  pktsim run --ns3 config.txt [--json] [--seed N] [--trace FILE]\n"
+	"      Run an HPCC ns-3 experiment directory unchanged (from that\n"
+	"      directory, paths as the config writes them): its config, topology,\n"
+	"      flow and trace-node files; writes FCT_OUTPUT_FILE and\n"
+	"      PFC_OUTPUT_FILE in that code's formats (doc/ns3.md).\n"
 	"      Ctrl-C stops the run: the trace is closed as a complete gzip stream\n"
 	"      whose last record says \"interrupted\", the summary is marked\n"
 	"      INTERRUPTED, and the exit status is 3.\n"
@@ -148,7 +154,7 @@ static void print_warnings(const struct fe_experiment *e)
 static int cmd_run(int argc, char **argv)
 {
 	const char *path = NULL, *trace = NULL;
-	int json = 0, stats = 0;
+	int json = 0, stats = 0, ns3 = 0;
 	struct sim_opts opts = { 0 };
 	char err[1024];
 	for (int i = 0; i < argc; i++) {
@@ -167,21 +173,30 @@ static int cmd_run(int argc, char **argv)
 			if (++i >= argc)
 				return usage_error("%s needs a file name", a);
 			trace = argv[i];
+		} else if (!strcmp(a, "--ns3")) {
+			if (++i >= argc)
+				return usage_error("%s needs the ns-3 config file (like mix/config.txt)", a);
+			if (path)
+				return usage_error("run: give an experiment file or --ns3 CONFIG, not both");
+			path = argv[i];
+			ns3 = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("run: unknown option %s", a);
 		} else if (!path) {
 			path = a;
 		} else {
-			return usage_error("run: unexpected argument %s", a);
+			return usage_error(ns3 ? "run: give an experiment file or --ns3 CONFIG, not both"
+					       : "run: unexpected argument %s", a);
 		}
 	}
 	if (!path)
-		return usage_error("%s", "run: missing the experiment file (pktsim run EXP.yaml)");
+		return usage_error("%s", "run: missing the experiment file (pktsim run EXP.yaml, or "
+				   "pktsim run --ns3 config.txt)");
 	opts.trace_path = trace;
 	opts.stop_flag = &stop_requested;
 
 	struct fe_experiment exp;
-	if (fe_experiment_load(path, &exp, err, sizeof(err))) {
+	if ((ns3 ? fe_ns3_config_load : fe_experiment_load)(path, &exp, err, sizeof(err))) {
 		fprintf(stderr, "pktsim: %s\n", err);
 		return 1;
 	}

@@ -16,6 +16,7 @@
 
 #include "cc/cc.h"
 #include "frontend/coll_run.h"
+#include "frontend/ns3_out.h"
 #include "net/trace.h"
 #include "topo/topo.h"
 
@@ -75,6 +76,7 @@ struct sim {
 	struct fe_coll_run **colls;
 	size_t ncolls;
 	int trace_closed;
+	struct fe_ns3_out *ns3out;   /* the ns-3 FCT / PFC files, if asked for */
 };
 
 static int seterr(struct sim *s, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -292,7 +294,8 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 			      .wire_overhead_bytes = e->wire_overhead_bytes,
 			      .ecn = { .enabled = e->ecn_enabled, .at_enqueue = e->ecn_mark_enqueue,
 				       .kmin_bytes = e->ecn_kmin_bytes,
-				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax },
+				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax,
+				       .by_rate = e->ecn_rates, .nby_rate = e->necn_rates },
 			      .pfc = { .enabled = e->pfc_enabled, .dynamic = e->pfc_dynamic,
 				       .alpha = e->pfc_alpha, .xoff_bytes = e->pfc_xoff_bytes,
 				       .resume_offset_bytes = e->pfc_resume_offset_bytes,
@@ -337,6 +340,8 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		if (net_trace_open(&s->net->trace, tpath, &f, s->net, s->seed, e->path, err, errlen))
 			goto fail;
 	}
+	if (fe_ns3_out_open(&s->ns3out, e, s->net, s->tp, err, errlen))
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -354,6 +359,7 @@ void sim_destroy(struct sim *s)
 		net_trace_close(s->net->trace, s->eng.n != 0, s->eng.events, s->eng.now_ps, NULL, 0);
 		s->net->trace = NULL;
 	}
+	fe_ns3_out_close(s->ns3out, NULL, 0);
 	tp_destroy(s->tp);
 	net_destroy(s->net);
 	for (size_t i = 0; i < s->nblocks; i++)
@@ -372,10 +378,14 @@ void sim_destroy(struct sim *s)
 
 int sim_finish(struct sim *s, int interrupted, char *err, size_t errlen)
 {
+	int rc = fe_ns3_out_close(s->ns3out, err, errlen);
+	s->ns3out = NULL;
+	if (rc)
+		return rc;
 	if (s->trace_closed || !s->net->trace)
 		return 0;
 	s->trace_closed = 1;
-	int rc = net_trace_close(s->net->trace, interrupted, s->eng.events, s->eng.now_ps, err, errlen);
+	rc = net_trace_close(s->net->trace, interrupted, s->eng.events, s->eng.now_ps, err, errlen);
 	s->net->trace = NULL;
 	return rc;
 }
@@ -553,6 +563,9 @@ static void msg_event(void *arg, struct tp_qp *qp, enum tp_event ev)
 		else
 			f->delivered_ps = s->eng.now_ps - f->start_ps;
 	}
+	if (ev == TP_EV_DONE && s->ns3out)
+		fe_ns3_out_fct(s->ns3out, qp, msg->flow != UINT32_MAX ? s->exp->flows[msg->flow].dport
+								      : 100, s->eng.now_ps);
 	if (ev == TP_EV_DONE) {
 		if (msg->cb)
 			msg->cb(s, msg->arg);

@@ -222,6 +222,12 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 									: lk->rate_bps / 250000;
 				p->ecn_kmax_bytes = cfg->ecn.kmax_bytes ? cfg->ecn.kmax_bytes
 									: lk->rate_bps / 62500;
+				for (size_t r = 0; r < cfg->ecn.nby_rate; r++)
+					if (cfg->ecn.by_rate[r].rate_bps == lk->rate_bps) {
+						p->ecn_kmin_bytes = cfg->ecn.by_rate[r].kmin_bytes;
+						p->ecn_kmax_bytes = cfg->ecn.by_rate[r].kmax_bytes;
+						p->ecn_pmax = cfg->ecn.by_rate[r].pmax;
+					}
 			}
 			net_event_init(&p->tx_ev, port_tx_event, p);
 			net_event_init(&p->arr_ev, port_arrive_event, p);
@@ -952,6 +958,8 @@ static void pfc_receive(struct net *net, struct net_port *port, struct net_pkt *
 	uint64_t now = net->eng->now_ps;
 	port->pfc_rx++;
 	net->ctr.pfc_rx++;
+	if (net->pfc_rx_hook)
+		net->pfc_rx_hook(net->pfc_rx_ctx, port, p);
 	if (TRACE_ON(net, NET_TR_PFC, port->node->id, now))
 		net_trace_pkt(net->trace, NET_TR_PFC, now, port->node->id, port->index, p, 0, 0);
 	int resumed = 0;

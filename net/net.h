@@ -210,11 +210,22 @@ struct net_host_ops {
 /* ECN marking (RED, the switch as congestion point). Thresholds of 0 mean
  * "scale with the port's rate": Kmin = 100 KB and Kmax = 400 KB per 25 Gb/s
  * (KB = 1000 bytes), the values used in production RoCE fabrics. */
+/* ECN thresholds for the switch ports of one link rate (the HPCC ns-3
+ * KMIN_MAP / KMAX_MAP / PMAX_MAP). */
+struct net_ecn_rate {
+	uint64_t rate_bps;
+	uint64_t kmin_bytes, kmax_bytes;
+	double pmax;
+};
+
 struct net_ecn_cfg {
 	int enabled;
 	int at_enqueue;              /* 0: mark at dequeue (the HPCC ns-3 choice) */
 	uint64_t kmin_bytes, kmax_bytes;
 	double pmax;
+	const struct net_ecn_rate *by_rate; /* a port of a listed rate uses its entry (read by
+					    * net_create only) */
+	size_t nby_rate;
 };
 
 /* RED marking probability for a queue of q bytes: 0 up to Kmin, rising
@@ -283,6 +294,9 @@ struct net {
 	struct net_counters ctr;
 	struct net_host_ops host_ops;
 	void *host_ctx;
+	/* Told of every PFC frame a port receives (the ns-3 PFC output file). */
+	void (*pfc_rx_hook)(void *ctx, const struct net_port *port, const struct net_pkt *p);
+	void *pfc_rx_ctx;
 	struct net_trace *trace;     /* NULL: no trace */
 	/* Coordinate routing (ring, torus, multi-dim): NPUs 0..H-1 at
 	 * coordinates (dimension 0 fastest). Per NPU, slots per dimension:

@@ -978,6 +978,45 @@ static void test_ecn_defaults_and_values(void)
 	tmpdir_remove(&d);
 }
 
+/* ECN thresholds per link rate and the ns-3 output files: read with units,
+ * pmax defaulting to the fabric's. */
+static void test_ecn_by_rate_and_ns3_outputs(void)
+{
+	struct tmpdir d;
+	struct fe_experiment e;
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+					"fabric: {ecn: {pmax: 0.5, by_rate: [\n"
+					"  {rate: 100Gbps, kmin: 400KB, kmax: 1600KB},\n"
+					"  {rate: 25Gbps, kmin: 100KB, kmax: 400KB, pmax: 0.2}]}}\n"
+					"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n"
+					"output: {fct: out/fct.txt, pfc: pfc.txt}\n", &e), 0);
+	CU_ASSERT_EQUAL_FATAL(e.necn_rates, 2);
+	CU_ASSERT_EQUAL(e.ecn_rates[0].rate_bps, 100000000000ull);
+	CU_ASSERT_EQUAL(e.ecn_rates[0].kmin_bytes, 400000);
+	CU_ASSERT_EQUAL(e.ecn_rates[0].kmax_bytes, 1600000);
+	CU_ASSERT_DOUBLE_EQUAL(e.ecn_rates[0].pmax, 0.5, 0);
+	CU_ASSERT_EQUAL(e.ecn_rates[1].rate_bps, 25000000000ull);
+	CU_ASSERT_DOUBLE_EQUAL(e.ecn_rates[1].pmax, 0.2, 0);
+	CU_ASSERT_STRING_EQUAL(e.fct_path, "out/fct.txt");
+	CU_ASSERT_STRING_EQUAL(e.pfc_path, "pfc.txt");
+	fe_experiment_free(&e);
+	tmpdir_remove(&d);
+
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {by_rate: [{rate: 100Gbps, kmin: 400KB}]}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.by_rate[0]: missing kmax");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {by_rate: [{rate: 100Gbps, kmin: 4KB, kmax: 8KB},\n"
+		     "  {rate: 100Gbps, kmin: 4KB, kmax: 8KB}]}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     3, "fabric.ecn.by_rate[1]: a second entry for the same rate");
+	expect_error("topology: {kind: switch, hosts: 2}\n"
+		     "fabric: {ecn: {by_rate: {rate: 100Gbps}}}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.ecn.by_rate: expected a list");
+}
+
 static void test_ecn_errors(void)
 {
 	expect_error("topology: {kind: switch, hosts: 2}\n"
@@ -1049,6 +1088,7 @@ static const struct unit_test load_tests[] = {
 	{ "test_design_example_loads_with_defaults", test_design_example_loads_with_defaults },
 	{ "test_ecn_defaults_and_values", test_ecn_defaults_and_values },
 	{ "test_ecn_errors", test_ecn_errors },
+	{ "test_ecn_by_rate_and_ns3_outputs", test_ecn_by_rate_and_ns3_outputs },
 	{ "test_pfc_defaults_values_and_errors", test_pfc_defaults_values_and_errors },
 	{ "test_every_fabric_key_is_read_with_units", test_every_fabric_key_is_read_with_units },
 	{ "test_cc_map_keeps_algorithm_and_raw_params_with_lines",

@@ -295,10 +295,13 @@ static void test_check_rejects_inconsistent_configs(void)
 	char cfg[512];
 	int bad;
 	/* By name: the range check points at the offending pair. */
-	const char *g0[] = { "g", "0" };
-	CU_ASSERT_EQUAL(build(d, cfg, "paper", g0, 1, &bad), -1);
+	const char *gneg[] = { "g", "-0.25" };
+	CU_ASSERT_EQUAL(build(d, cfg, "paper", gneg, 1, &bad), -1);
 	CU_ASSERT_EQUAL(bad, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "g = 0"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "g = -0.25"));
+	/* g = 0 freezes alpha: what the HPCC code runs when EWMA_GAIN is omitted. */
+	const char *g0[] = { "g", "0" };
+	CU_ASSERT_EQUAL(build(d, cfg, "paper", g0, 1, &bad), 0);
 	const char *g2[] = { "g", "1.5" };
 	CU_ASSERT_EQUAL(build(d, cfg, "mellanox", g2, 1, &bad), -1);
 	const char *k0[] = { "alpha_timer", "0" };
@@ -325,9 +328,11 @@ static void test_check_rejects_inconsistent_configs(void)
 	/* Configs written by code go through the same hook. */
 	CU_ASSERT_EQUAL_FATAL(build(d, cfg, "paper", NULL, 0, &bad), 0);
 	CU_ASSERT_EQUAL(d->check(cfg, err, sizeof(err)), 0);
-	set_double(d, cfg, "g", 0);
+	set_double(d, cfg, "g", 0);     /* freezes alpha, as the HPCC code without EWMA_GAIN */
+	CU_ASSERT_EQUAL(d->check(cfg, err, sizeof(err)), 0);
+	set_double(d, cfg, "g", -0.5);
 	CU_ASSERT_EQUAL(d->check(cfg, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "g = 0 must be in (0, 1]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "g = -0.5 must be in [0, 1]"));
 	set_double(d, cfg, "g", 1.0);   /* the upper end is allowed */
 	CU_ASSERT_EQUAL(d->check(cfg, err, sizeof(err)), 0);
 	set_u64(d, cfg, "alpha_timer", 0);

@@ -53,6 +53,26 @@ static void test_thresholds_scale_with_link_rate(void)
 	scen_close(&sc);
 }
 
+/* by_rate entries replace the thresholds of ports of their rate only. */
+static void test_thresholds_by_rate(void)
+{
+	struct scen sc;
+	const char *files[] = { "topo.txt",
+				"4 2 3\n2 3\n0 2 100Gbps 1us 0\n2 3 25Gbps 1us 0\n3 1 400Gbps 1us 0\n",
+				NULL };
+	run(&sc, "topology: {ns3: topo.txt}\n"
+		 "fabric: {ecn: {by_rate: [{rate: 25Gbps, kmin: 7KB, kmax: 9KB, pmax: 0.5}]}}\n"
+		 "workload: {flows: [{src: 0, dst: 1, size: 1KB}]}\n", files);
+	const struct net *net = sim_net(sc.sim);
+	const struct net_port *p100 = &net->nodes[2].ports[0], *p25 = &net->nodes[2].ports[1];
+	CU_ASSERT_EQUAL(p25->ecn_kmin_bytes, 7000);
+	CU_ASSERT_EQUAL(p25->ecn_kmax_bytes, 9000);
+	CU_ASSERT_DOUBLE_EQUAL(p25->ecn_pmax, 0.5, 0);
+	CU_ASSERT_EQUAL(p100->ecn_kmin_bytes, 400000);     /* not listed: the default */
+	CU_ASSERT_DOUBLE_EQUAL(p100->ecn_pmax, 0.2, 0);
+	scen_close(&sc);
+}
+
 static uint64_t echoes(const struct scen *sc)
 {
 	const struct tp *tp = sim_tp(sc->sim);
@@ -147,6 +167,7 @@ static void test_marking_is_deterministic_and_isolated(void)
 static const struct unit_test ecn_tests[] = {
 	{ "red_probability_by_hand", test_red_probability_by_hand },
 	{ "thresholds_scale_with_link_rate", test_thresholds_scale_with_link_rate },
+	{ "thresholds_by_rate", test_thresholds_by_rate },
 	{ "marks_are_echoed_one_for_one", test_marks_are_echoed_one_for_one },
 	{ "no_marks_without_queueing", test_no_marks_without_queueing },
 	{ "marking_is_deterministic_and_isolated", test_marking_is_deterministic_and_isolated },

@@ -568,7 +568,6 @@ nomem:
 	return NET_ERR_NOMEM;
 }
 
-#define TP_MAX_HOPS 256
 
 /*
  * Idle-fabric times. Forward hops l = 1..h with full-packet serialization

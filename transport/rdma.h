@@ -120,6 +120,9 @@ void tp_destroy(struct tp *tp);
 int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t prio,
 	    tp_event_fn cb, void *arg, struct tp_qp **out);
 
+/* The longest route the transport's closed forms follow. */
+#define TP_MAX_HOPS 256
+
 /* The exact delivery and completion times of qp's message alone on an idle
  * fabric (line rate, no other traffic), relative to its start: the pipeline
  * of store-and-forward hops along its route plus the last ACK's return. */

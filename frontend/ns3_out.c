@@ -1,0 +1,129 @@
+/*
+ * frontend/ns3_out.c - the HPCC ns-3 FCT and PFC output files (see
+ * ns3_out.h). Times are printed in whole ns, truncated, as that code's
+ * integer-ns clock reads them.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "frontend/ns3_out.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/engine.h"
+
+struct fe_ns3_out {
+	FILE *fct, *pfc;
+	char *fct_path, *pfc_path;
+	struct net *net;
+	const struct tp *tp;
+};
+
+static void pfc_line(void *ctx, const struct net_port *port, const struct net_pkt *p)
+{
+	struct fe_ns3_out *o = ctx;
+	if (!o->pfc)
+		return;
+	fprintf(o->pfc, "%" PRIu64 " %" PRIu32 " %d %" PRIu32 " %d\n",
+		o->net->eng->now_ps / 1000, port->node->id, port->node->kind == NET_SWITCH,
+		port->index + 1, p->psn != 0);
+}
+
+static FILE *open_out(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		net_fmt_err(err, errlen, "%s: cannot open for writing: %s", path, strerror(errno));
+	return f;
+}
+
+int fe_ns3_out_open(struct fe_ns3_out **out, const struct fe_experiment *e, struct net *net,
+		    const struct tp *tp, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!e->fct_path && !e->pfc_path)
+		return 0;
+	struct fe_ns3_out *o = calloc(1, sizeof(*o));
+	if (!o) {
+		net_fmt_err(err, errlen, "out of memory");
+		return -1;
+	}
+	o->net = net;
+	o->tp = tp;
+	if ((e->fct_path && !(o->fct = open_out(e->fct_path, err, errlen))) ||
+	    (e->pfc_path && !(o->pfc = open_out(e->pfc_path, err, errlen)))) {
+		fe_ns3_out_close(o, NULL, 0);
+		return -1;
+	}
+	o->fct_path = e->fct_path ? strdup(e->fct_path) : NULL;
+	o->pfc_path = e->pfc_path ? strdup(e->pfc_path) : NULL;
+	if (o->pfc) {
+		net->pfc_rx_hook = pfc_line;
+		net->pfc_rx_ctx = o;
+	}
+	*out = o;
+	return 0;
+}
+
+uint64_t fe_ns3_standalone_ns(const struct net *net, const struct tp *tp, const struct tp_qp *qp)
+{
+	struct net_port *path[TP_MAX_HOPS];
+	int h = net_path(net, qp->src, qp->dst, qp->hash, path, TP_MAX_HOPS);
+	if (h <= 0 || h > TP_MAX_HOPS)
+		return 0;
+	uint64_t mtu = tp->cfg.mtu_bytes, delay_ns = 0, tx_ns = 0, bw = UINT64_MAX;
+	for (int i = 0; i < h; i++) {
+		delay_ns += path[i]->delay_ps / 1000;
+		tx_ns += mtu * 8 * 1000000000ull / path[i]->rate_bps;
+		if (path[i]->rate_bps < bw)
+			bw = path[i]->rate_bps;
+	}
+	uint64_t pkts = (qp->size_bytes + mtu - 1) / mtu;
+	unsigned __int128 bytes = qp->size_bytes + pkts * (uint64_t)tp->cfg.hdr_data_bytes;
+	return 2 * delay_ns + tx_ns + (uint64_t)(bytes * 8 * 1000000000ull / bw);
+}
+
+void fe_ns3_out_fct(struct fe_ns3_out *o, const struct tp_qp *qp, uint16_t dport, uint64_t now_ps)
+{
+	if (!o || !o->fct)
+		return;
+	fprintf(o->fct, "%08" PRIx32 " %08" PRIx32 " %u %u %" PRIu64 " %" PRIu64 " %" PRIu64
+		" %" PRIu64 "\n", fe_ns3_ip(qp->src), fe_ns3_ip(qp->dst), qp->sport, dport,
+		qp->size_bytes, qp->start_ps / 1000, (now_ps - qp->start_ps) / 1000,
+		fe_ns3_standalone_ns(o->net, o->tp, qp));
+}
+
+static int close_one(FILE *f, const char *path, int rc, char *err, size_t errlen)
+{
+	if (!f)
+		return rc;
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		if (!rc)
+			net_fmt_err(err, errlen, "%s: write failed: %s", path ? path : "output",
+				    strerror(errno ? errno : EIO));
+		return -1;
+	}
+	return rc;
+}
+
+int fe_ns3_out_close(struct fe_ns3_out *o, char *err, size_t errlen)
+{
+	if (!o)
+		return 0;
+	if (o->net && o->net->pfc_rx_ctx == o) {
+		o->net->pfc_rx_hook = NULL;
+		o->net->pfc_rx_ctx = NULL;
+	}
+	int rc = close_one(o->fct, o->fct_path, 0, err, errlen);
+	rc = close_one(o->pfc, o->pfc_path, rc, err, errlen);
+	free(o->fct_path);
+	free(o->pfc_path);
+	free(o);
+	return rc;
+}

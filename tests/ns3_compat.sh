@@ -1,0 +1,151 @@
+#!/bin/sh
+# tests/ns3_compat.sh - `pktsim run --ns3 config.txt` runs the HPCC ns-3
+# example directories of examples/ns3/ unchanged (from a copy, as the ns-3
+# program runs from its directory), and writes FCT and PFC files that a
+# reader of that code's formats parses:
+#
+#  - one-flow: 1 MB from host 0 to host 1 through one switch, 100 Gb/s,
+#    1 us links, 1000 B payload + 48 B headers = 1048 B frames of 83.84 ns,
+#    60 B ACKs of 4.8 ns. The last frame leaves host 0 at 999 x 83.84 ns,
+#    reaches host 1 after two serializations and two delays, and its ACK
+#    returns in 2 x 4.8 ns + 2 us: FCT = 1001 x 83.84 + 2000 + 9.6 + 2000 =
+#    87933.44 ns, printed as 87933. The standalone FCT, by the HPCC code's
+#    formula: 2 x 2000 ns + 2 x 80 ns (a payload per hop) + 1,048,000 B at
+#    100 Gb/s (83840 ns) = 88000 ns. IPs 0b000001 / 0b000101, source port
+#    10000, the flow file's dport 100 and start 2 s.
+#  - incast: 8 x 1 MB into host 0 with a 2 MiB switch buffer: every line of
+#    the PFC file parses, PAUSEs and RESUMEs pair up per (node, port), the
+#    last word on every paused port is a RESUME, nothing is dropped.
+#  - fattree-perm: a k = 4 fat-tree permutation: one FCT line per flow, with
+#    the flow's addresses and size.
+# And config errors name the file, line and key.
+set -u
+TESTNAME=ns3
+. "${SRCDIR:-.}/tests/testlib.sh"
+need python3
+
+# run NAME: copy examples/ns3/NAME and run it there.
+run() {
+	cp -r "$SRCDIR/examples/ns3/$1" "$T/$1" && chmod -R u+w "$T/$1"
+	(cd "$T/$1" && "$PKTSIM" run --ns3 config.txt --json >summary.json 2>err) ||
+		{ bad "$1" "run failed: $(cat "$T/$1/err")"; return 1; }
+}
+
+cat >"$T/reader.py" <<'EOF'
+import json, sys
+def ip(i):
+    return "%08x" % (0x0b000001 + ((i // 256) << 16) + ((i % 256) << 8))
+def fct_lines(d):
+    out = []
+    for n, line in enumerate(open(d + "/fct.txt"), 1):
+        f = line.split()
+        assert len(f) == 8, "fct.txt:%d: %d fields" % (n, len(f))
+        int(f[0], 16), int(f[1], 16)
+        assert len(f[0]) == 8 and len(f[1]) == 8, "fct.txt:%d: IPs are 8 hex digits" % n
+        out.append((f[0], f[1]) + tuple(int(x) for x in f[2:]))
+    return out
+def flows(d):
+    lines = open(d + "/flow.txt").read().split("\n")
+    return [tuple(l.split()) for l in lines[1:1 + int(lines[0])]]
+def pfc_lines(d):
+    out = []
+    for n, line in enumerate(open(d + "/pfc.txt"), 1):
+        f = [int(x) for x in line.split()]
+        assert len(f) == 5 and f[2] in (0, 1) and f[4] in (0, 1) and f[3] >= 1, "pfc.txt:%d" % n
+        out.append(f)
+    return out
+EOF
+export PYTHONPATH="$T"
+
+if run one-flow; then
+	if out=$(python3 - "$T/one-flow" <<'EOF'
+import sys
+from reader import fct_lines, ip
+l = fct_lines(sys.argv[1])
+want = [(ip(0), ip(1), 10000, 100, 1000000, 2000000000, 87933, 88000)]
+if l != want:
+    print("fct.txt %s, expected %s" % (l, want)); sys.exit(1)
+if open(sys.argv[1] + "/pfc.txt").read():
+    print("PFC frames on an uncongested path"); sys.exit(1)
+EOF
+	); then ok one_flow_closed_form; else bad one_flow_closed_form "$out"; fi
+fi
+
+if run incast; then
+	if out=$(python3 - "$T/incast" <<'EOF'
+import json, sys
+from reader import fct_lines, pfc_lines, flows, ip
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))
+fl, l, p = flows(d), fct_lines(d), pfc_lines(d)
+errs = []
+if sorted((a, b, size) for a, b, _, _, size, _, _, _ in l) != sorted((ip(int(f[0])), ip(int(f[1])), int(f[4])) for f in fl):
+    errs.append("fct.txt flows %s differ from flow.txt" % l)
+if s["counters"]["drops"] != 0:
+    errs.append("%d drops with PFC" % s["counters"]["drops"])
+if not p:
+    errs.append("no PFC frames in an 8-to-1 incast on a 2 MiB buffer")
+state = {}
+for t, node, kind, port, typ in p:
+    key = (node, port)
+    if typ == 0 and state.get(key) != 1:
+        errs.append("RESUME at %d on %s without a PAUSE" % (t, key))
+    state[key] = typ
+if any(v == 1 for v in state.values()):
+    errs.append("ports left paused: %s" % [k for k, v in state.items() if v == 1])
+pauses = sum(1 for x in p if x[4] == 1)
+if pauses != s["counters"]["pfc_pauses"] or len(p) - pauses != s["counters"]["pfc_resumes"]:
+    errs.append("pfc.txt %d/%d, summary %d/%d" % (pauses, len(p) - pauses, s["counters"]["pfc_pauses"], s["counters"]["pfc_resumes"]))
+if errs:
+    print("; ".join(errs[:4])); sys.exit(1)
+EOF
+	); then ok incast_pfc_pairs; else bad incast_pfc_pairs "$out"; fi
+fi
+
+if run fattree-perm; then
+	if out=$(python3 - "$T/fattree-perm" <<'EOF'
+import sys
+from reader import fct_lines, flows, ip
+d = sys.argv[1]
+l, fl = fct_lines(d), flows(d)
+got = sorted((a, b, size, start) for a, b, _, _, size, start, _, _ in l)
+want = sorted((ip(int(f[0])), ip(int(f[1])), int(f[4]), 2000000000) for f in fl)
+if got != want:
+    print("fct.txt %s, expected %s" % (got, want)); sys.exit(1)
+if any(fct < 80000 for *_, fct, _ in l):
+    print("an FCT below 1 MB at 100 Gb/s"); sys.exit(1)
+EOF
+	); then ok fattree_fct_lines; else bad fattree_fct_lines "$out"; fi
+fi
+
+# refuse NAME LINE MESSAGE: config.txt with LINE appended fails naming it.
+refuse() {
+	rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"
+	printf '%s\n' "$2" >>"$T/bad/config.txt"
+	n=$(wc -l <"$T/bad/config.txt")
+	if (cd "$T/bad" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err); then
+		bad "$1" "accepted $2"
+	elif ! grep -q "config.txt:$n: $3" "$T/bad/err"; then
+		bad "$1" "$(cat "$T/bad/err")"
+	else
+		ok "$1"
+	fi
+}
+if [ -d "$T/one-flow" ]; then
+	refuse other_cc "CC_MODE 3" "CC_MODE: 3 (HPCC) is not modelled by pktsim yet"
+	refuse window "HAS_WIN 1" "HAS_WIN: 1 is not modelled"
+	refuse short_map "KMAX_MAP 2 100000000000 1600" "KMAX_MAP: says 2 entries, so 4 values"
+	refuse bad_rate "RATE_AI fast" "RATE_AI:"
+	refuse no_value "BUFFER_SIZE" "BUFFER_SIZE: missing its value"
+	# without KEY: refused, naming it (DCTCP_RATE_AI must not pass for RATE_AI)
+	for key in FLOW_FILE RATE_AI HAS_WIN; do
+		rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"
+		grep -v "^$key " "$T/one-flow/config.txt" >"$T/bad/config.txt"
+		if (cd "$T/bad" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err) ||
+			! grep -q "config.txt: $key is missing" "$T/bad/err"; then
+			bad "no_$key" "$(cat "$T/bad/err")"
+		else ok "no_$key"; fi
+	done
+fi
+
+[ "$fails" -eq 0 ]
