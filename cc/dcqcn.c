@@ -51,6 +51,7 @@ struct dcqcn_cfg {
 	uint64_t rate_decrease_interval_ps; /* RP: at most one cut per interval */
 	uint64_t alpha_first_cnp;     /* 1: the first CNP sets alpha = 1 */
 	uint64_t clamp_target;        /* 1: every cut sets Rt = Rc */
+	uint64_t ns3_timers;          /* 1: the HPCC ns-3 timer machine (below) */
 };
 
 struct dcqcn_shared {
@@ -68,6 +69,12 @@ struct dcqcn_flow {
 	int cnp_in_alpha_period;
 	int cnp_seen;
 	struct net_tnode alpha_node, rate_node;
+	/* ns3_timers: a CNP arrived since the last alpha update / decrease
+	 * check, and the flow's own three timers (engine events, so that
+	 * timers falling due at one instant run in the order they were set, as
+	 * in ns-3, whatever their kind). */
+	int ns3_alpha_cnp, ns3_dec_cnp;
+	struct net_event ev_alpha, ev_dec, ev_rp;
 };
 
 #define FLOW_OF(node, member) \
@@ -109,12 +116,32 @@ static const struct dcqcn_cfg preset_mellanox = {
 	.clamp_target = 0,
 };
 
+/* The HPCC ns-3 code's DCQCN with the values of its run.py at 100 Gb/s. */
+static const struct dcqcn_cfg preset_hpcc_ns3 = {
+	.g = 1.0 / 256,
+	.alpha_init = 1.0,
+	.alpha_timer_ps = 1 * NET_PS_PER_US,
+	.rate_timer_ps = 300 * NET_PS_PER_US,
+	.byte_counter_bytes = 0,
+	.fast_recovery = 1,
+	.rai_bps = 20000000,
+	.rhai_bps = 200000000,
+	.hai_scale = 0,
+	.min_rate_bps = 1000000000,
+	.cnp_interval_ps = 0,
+	.rate_decrease_interval_ps = 4 * NET_PS_PER_US,
+	.alpha_first_cnp = 1,
+	.clamp_target = 0,
+	.ns3_timers = 1,
+};
+
 static const struct {
 	const char *name;
 	const struct dcqcn_cfg *cfg;
 } presets[] = {
 	{ "paper", &preset_paper },
 	{ "mellanox", &preset_mellanox },
+	{ "hpcc-ns3", &preset_hpcc_ns3 },
 };
 
 #define ONE_S_PS 1e12
@@ -149,6 +176,8 @@ static const struct cc_param dcqcn_params[] = {
 	  "1: a flow's first CNP sets alpha = 1 before the cut"),
 	P("clamp_target", CC_P_UINT, clamp_target, 0, 1,
 	  "1: every cut sets Rt = Rc; 0: only after an increase event since the last cut"),
+	P("ns3_timers", CC_P_UINT, ns3_timers, 0, 1,
+	  "1: the HPCC ns-3 timer machine (first CNP starts the timers, periodic decrease checks)"),
 };
 
 static void dcqcn_defaults(void *cfg)
@@ -163,7 +192,8 @@ static int dcqcn_preset(void *cfg, const char *name, char *err, size_t errlen)
 			memcpy(cfg, presets[i].cfg, sizeof(struct dcqcn_cfg));
 			return 0;
 		}
-	snprintf(err, errlen, "unknown dcqcn preset \"%s\" (expected paper or mellanox)", name);
+	snprintf(err, errlen, "unknown dcqcn preset \"%s\" (expected paper, mellanox or hpcc-ns3)",
+		 name);
 	return -1;
 }
 
@@ -198,8 +228,15 @@ static int dcqcn_check(const void *cfg, char *err, size_t errlen)
 			 "would never increase after a cut (enable at least one)");
 		return -1;
 	}
-	if (c->hai_scale > 1 || c->alpha_first_cnp > 1 || c->clamp_target > 1) {
-		snprintf(err, errlen, "dcqcn: hai_scale, alpha_first_cnp and clamp_target are 0 or 1");
+	if (c->hai_scale > 1 || c->alpha_first_cnp > 1 || c->clamp_target > 1 || c->ns3_timers > 1) {
+		snprintf(err, errlen, "dcqcn: hai_scale, alpha_first_cnp, clamp_target and ns3_timers "
+			 "are 0 or 1");
+		return -1;
+	}
+	if (c->ns3_timers && (!c->rate_decrease_interval_ps || !c->rate_timer_ps ||
+			      c->byte_counter_bytes)) {
+		snprintf(err, errlen, "dcqcn: ns3_timers needs rate_decrease_interval > 0 and "
+			 "rate_timer > 0 (its decrease checks and increase timer), and no byte_counter");
 		return -1;
 	}
 	return 0;
@@ -300,6 +337,78 @@ static void rate_expired(struct net_tnode *n)
 	increase(p);
 }
 
+/* ---- the HPCC ns-3 timer machine (ns3_timers) ----
+ *
+ * As that code runs it (doc/ns3-hpcc-code.md, section 8): no timer before
+ * the first CNP; the first CNP sets alpha = 1 and starts the alpha update
+ * (every K) and the decrease check (every D, the first at D + 1 ns, after
+ * an alpha update due at the same time); a CNP marks both periods. A check
+ * that finds a CNP cuts Rc by alpha/2 (Rt = Rc first when clamp_target or
+ * the stage is not 0), resets the stage and restarts the increase timer
+ * (every T). Each increase event uses the stage, then advances it: stage <
+ * F fast recovery, = F additive (R_AI), > F hyper (a constant R_HAI); Rt is
+ * capped at the line rate before Rc = Rc/2 + Rt/2, each half truncated to
+ * whole b/s. Timers reschedule themselves before acting, and all stop when
+ * the flow completes (release). */
+
+static void ns3_alpha(struct net_engine *eng, struct net_event *ev)
+{
+	struct dcqcn_flow *p = ev->arg;
+	const struct dcqcn_cfg *c = p->f->cfg;
+	p->alpha = (1.0 - c->g) * p->alpha + (p->ns3_alpha_cnp ? c->g : 0.0);
+	p->ns3_alpha_cnp = 0;
+	net_event_schedule(eng, ev, eng->now_ps + c->alpha_timer_ps);
+}
+
+static void ns3_rp(struct net_engine *eng, struct net_event *ev)
+{
+	struct dcqcn_flow *p = ev->arg;
+	struct cc_flow *f = p->f;
+	const struct dcqcn_cfg *c = f->cfg;
+	net_event_schedule(eng, ev, eng->now_ps + c->rate_timer_ps);
+	if (p->stage_t >= c->fast_recovery) {
+		p->rt_bps = sat_add(p->rt_bps, p->stage_t == c->fast_recovery ? c->rai_bps : c->rhai_bps);
+		if (p->rt_bps > f->line_rate_bps)
+			p->rt_bps = f->line_rate_bps;
+	}
+	uint64_t rc = f->rate_bps / 2 + p->rt_bps / 2;
+	p->stage_t++;
+	set_rc(p, c, rc);
+}
+
+static void ns3_dec(struct net_engine *eng, struct net_event *ev)
+{
+	struct dcqcn_flow *p = ev->arg;
+	struct cc_flow *f = p->f;
+	const struct dcqcn_cfg *c = f->cfg;
+	net_event_schedule(eng, ev, eng->now_ps + c->rate_decrease_interval_ps);
+	if (!p->ns3_dec_cnp)
+		return;
+	if (c->clamp_target || p->stage_t)
+		p->rt_bps = f->rate_bps;
+	uint64_t rc = (uint64_t)((double)f->rate_bps * (1.0 - p->alpha / 2));
+	p->stage_t = 0;
+	p->ns3_dec_cnp = 0;
+	p->last_cut_ps = eng->now_ps;
+	net_event_schedule(eng, &p->ev_rp, eng->now_ps + c->rate_timer_ps);
+	set_rc(p, c, rc);
+}
+
+static void ns3_on_cnp(struct dcqcn_flow *p)
+{
+	const struct dcqcn_cfg *c = p->f->cfg;
+	struct net_engine *eng = p->f->eng;
+	p->ns3_alpha_cnp = p->ns3_dec_cnp = 1;
+	if (p->cnp_seen)
+		return;
+	p->cnp_seen = 1;
+	p->alpha = 1.0;
+	p->ns3_alpha_cnp = 0;
+	p->rt_bps = p->f->rate_bps;
+	net_event_schedule(eng, &p->ev_alpha, eng->now_ps + c->alpha_timer_ps);
+	net_event_schedule(eng, &p->ev_dec, eng->now_ps + c->rate_decrease_interval_ps + 1000);
+}
+
 static void dcqcn_init(struct cc_flow *f)
 {
 	const struct dcqcn_cfg *c = f->cfg;
@@ -314,6 +423,11 @@ static void dcqcn_init(struct cc_flow *f)
 	cc_set_rate(f, f->line_rate_bps);
 	net_tnode_init(&p->alpha_node, alpha_expired);
 	net_tnode_init(&p->rate_node, rate_expired);
+	net_event_init(&p->ev_alpha, ns3_alpha, p);
+	net_event_init(&p->ev_dec, ns3_dec, p);
+	net_event_init(&p->ev_rp, ns3_rp, p);
+	if (c->ns3_timers)
+		return;
 	net_tlist_arm(&s->alpha_timers, &p->alpha_node);
 	if (c->rate_timer_ps)
 		net_tlist_arm(&s->rate_timers, &p->rate_node);
@@ -325,6 +439,9 @@ static void dcqcn_release(struct cc_flow *f)
 	struct dcqcn_flow *p = f->priv;
 	net_tlist_disarm(&s->alpha_timers, &p->alpha_node);
 	net_tlist_disarm(&s->rate_timers, &p->rate_node);
+	net_event_cancel(f->eng, &p->ev_alpha);
+	net_event_cancel(f->eng, &p->ev_dec);
+	net_event_cancel(f->eng, &p->ev_rp);
 }
 
 static void dcqcn_on_cnp(struct cc_flow *f)
@@ -333,6 +450,10 @@ static void dcqcn_on_cnp(struct cc_flow *f)
 	struct dcqcn_shared *s = f->shared;
 	struct dcqcn_flow *p = f->priv;
 	uint64_t now = f->eng->now_ps;
+	if (c->ns3_timers) {
+		ns3_on_cnp(p);
+		return;
+	}
 	int first = !p->cnp_seen;
 	p->cnp_seen = 1;
 	/* Even a CNP that does not cut keeps this alpha period from decaying. */

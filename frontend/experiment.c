@@ -369,6 +369,7 @@ static const struct field fabric_fields[] = {
 	SUBMAP("ecn", ecn_fields),
 	SUBMAP("pfc", pfc_fields),
 	OTHER("cc"),
+	OTHER("truncate_ns"),
 	{ .key = NULL },
 };
 
@@ -408,6 +409,7 @@ static const struct field output_fields[] = {
 };
 
 static const struct field root_fields[] = {
+	OTHER("profile"),
 	NUM(EXP, "seed", F_UINT, seed, 0, UINT64_MAX),
 	NUM(EXP, "stop_time", F_TIME, stop_ps, 1, 1000000 * NET_PS_PER_S),
 	OTHER("topology"),
@@ -933,6 +935,17 @@ static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
 /* cc: NAME, or {algorithm: NAME, param: value...}. Parameters are kept raw
  * with their lines: the CC registry knows their names and ranges, this
  * loader does not. */
+static void drop_cc_params(struct fe_experiment *exp)
+{
+	for (size_t i = 0; i < exp->ncc_params; i++) {
+		free(exp->cc_params[i].key);
+		free(exp->cc_params[i].value);
+	}
+	free(exp->cc_params);
+	exp->cc_params = NULL;
+	exp->ncc_params = 0;
+}
+
 static int load_cc(struct ctx *c, const yaml_node_t *fabric)
 {
 	struct fe_experiment *exp = c->exp;
@@ -942,8 +955,17 @@ static int load_cc(struct ctx *c, const yaml_node_t *fabric)
 	if (!n)
 		return 0;
 	exp->cc_line = node_line(n);
-	if (n->type == YAML_SCALAR_NODE)
-		return get_name(c, n, "fabric.cc", exp->cc, sizeof(exp->cc));
+	/* A profile's parameters stay under the file's own for its algorithm,
+	 * unless the file names another algorithm or a preset of its own. */
+	char prof_cc[sizeof(exp->cc)];
+	snprintf(prof_cc, sizeof(prof_cc), "%s", exp->cc);
+	if (n->type == YAML_SCALAR_NODE) {
+		if (get_name(c, n, "fabric.cc", exp->cc, sizeof(exp->cc)) < 0)
+			return -1;
+		if (strcmp(prof_cc, exp->cc))
+			drop_cc_params(exp);
+		return 0;
+	}
 	if (n->type != YAML_MAPPING_NODE)
 		return fail(c, n, "fabric.cc", "expected an algorithm name or a map "
 			    "{algorithm: NAME, ...}, found %s", yaml_node_kind(n));
@@ -955,11 +977,14 @@ static int load_cc(struct ctx *c, const yaml_node_t *fabric)
 	if (get_name(c, algo, "fabric.cc.algorithm", exp->cc, sizeof(exp->cc)) < 0)
 		return -1;
 	exp->cc_line = node_line(algo);
+	if (strcmp(prof_cc, exp->cc) || map_get(c, n, "preset", NULL))
+		drop_cc_params(exp);
 
 	size_t npairs = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	exp->cc_params = calloc(npairs, sizeof(*exp->cc_params));
-	if (!exp->cc_params)
+	struct fe_kv *kvs = realloc(exp->cc_params, (exp->ncc_params + npairs + 1) * sizeof(*kvs));
+	if (!kvs)
 		return fail(c, n, "fabric.cc", "out of memory");
+	exp->cc_params = kvs;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
 		yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
@@ -1458,6 +1483,21 @@ static int load_root(struct ctx *c, const yaml_node_t *root)
 	if (root->type != YAML_MAPPING_NODE)
 		return fail(c, root, NULL, "expected a map with topology, fabric, workload at the "
 			    "top level, found %s", yaml_node_kind(root));
+	/* A profile sets defaults: first, so that every other key overrides it. */
+	yaml_node_t *pn = map_get(c, root, "profile", NULL);
+	if (pn) {
+		char name[32];
+		if (get_name(c, pn, "profile", name, sizeof(name)) < 0)
+			return -1;
+		if (strcmp(name, "ns3-hpcc"))
+			return fail(c, pn, "profile", "unknown profile \"%s\" (expected ns3-hpcc)", name);
+		if (fe_profile_ns3_hpcc(c->exp))
+			return fail(c, pn, "profile", "out of memory");
+	}
+	yaml_node_t *fab = map_get(c, root, "fabric", NULL), *tn;
+	if (fab && fab->type == YAML_MAPPING_NODE && (tn = map_get(c, fab, "truncate_ns", NULL)) &&
+	    get_bool(c, tn, "fabric.truncate_ns", &c->exp->truncate_ns) < 0)
+		return -1;
 	if (parse_map(c, root, "", root_fields, c->exp) < 0 || load_topology(c, root) < 0 ||
 	    load_cc(c, map_get(c, root, "fabric", NULL)) < 0 ||
 	    load_ecn(c, map_get(c, root, "fabric", NULL)) < 0 ||
@@ -1498,6 +1538,37 @@ void fe_experiment_init(struct fe_experiment *exp)
 	snprintf(exp->cc, sizeof(exp->cc), "none");
 	exp->trace.kinds = NET_TR_ALL;
 	exp->trace.end_ps = NET_TIME_NEVER;
+}
+
+static int add_cc_param(struct fe_experiment *e, const char *key, const char *value)
+{
+	struct fe_kv *kv = realloc(e->cc_params, (e->ncc_params + 1) * sizeof(*kv));
+	if (!kv)
+		return -1;
+	e->cc_params = kv;
+	kv[e->ncc_params] = (struct fe_kv){ strdup(key), strdup(value), 0 };
+	if (!kv[e->ncc_params].key || !kv[e->ncc_params].value) {
+		free(kv[e->ncc_params].key);
+		free(kv[e->ncc_params].value);
+		return -1;
+	}
+	e->ncc_params++;
+	return 0;
+}
+
+int fe_profile_ns3_hpcc(struct fe_experiment *e)
+{
+	e->profile_ns3 = 1;
+	e->hdr_data_bytes = 48;
+	e->hdr_ack_bytes = 60;
+	e->hdr_cnp_bytes = 60;
+	e->wire_overhead_bytes = 0;
+	e->pfc_enabled = 1;
+	e->rto_ps = 1000 * NET_PS_PER_S;      /* no retransmission timeout */
+	e->nack_interval_ps = 500 * NET_PS_PER_US;
+	snprintf(e->cc, sizeof(e->cc), "dcqcn");
+	drop_cc_params(e);
+	return add_cc_param(e, "preset", "hpcc-ns3");
 }
 
 static char *dir_of(const char *path)

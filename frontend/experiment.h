@@ -95,6 +95,7 @@ struct fe_experiment {
 	uint32_t hdr_ack_bytes;   /* ACK/NACK frame size, default 66 */
 	uint32_t hdr_cnp_bytes;   /* CNP frame size, default 78 */
 	uint32_t wire_overhead_bytes; /* preamble+SFD+IFG per frame, default 0 */
+	int truncate_ns;          /* serialization and pacing in whole ns (fabric.truncate_ns) */
 	uint64_t buffer_bytes;    /* per switch shared buffer, default 32 MiB */
 	uint32_t ack_every;       /* ACK every N data packets, default 1 */
 	uint64_t rto_ps;          /* retransmission timeout, default 1 ms */
@@ -139,10 +140,17 @@ struct fe_experiment {
 	struct fe_trace_cfg trace;
 	char *fct_path;           /* ns-3 FCT file (output.fct), NULL: none */
 	char *pfc_path;           /* ns-3 PFC file (output.pfc), NULL: none */
+
+	/* profile: ns3-hpcc (doc/ns3.md): the HPCC ns-3 code's modelling choices */
+	int profile_ns3;
 };
 
 /* Every field at its default (what a minimal experiment file gets). */
 void fe_experiment_init(struct fe_experiment *exp);
+
+/* The ns3-hpcc profile's defaults (doc/ns3.md), set on exp before its own
+ * keys; 0, or -1 out of memory. */
+int fe_profile_ns3_hpcc(struct fe_experiment *exp);
 
 /* Load and validate; on failure returns -1 with "FILE:LINE: ..." in err and
  * leaves *exp empty (safe to fe_experiment_free). */

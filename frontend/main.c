@@ -58,6 +58,8 @@ static const char usage_text[] =
 	"      --seed N      override the experiment's seed (ECMP salts, link loss)\n"
 	"      --trace FILE  write the packet trace (gzip + msgpack) to FILE,\n"
 	"                    overriding output.trace; filters come from the file\n"
+	"      --truncate-ns serialization and pacing times in whole ns, as the\n"
+	"                    ns-3 clock computes them (fabric.truncate_ns)\n"
 	"  pktsim run --ns3 config.txt [--json] [--seed N] [--trace FILE]\n"
 	"      Run an HPCC ns-3 experiment directory unchanged (from that\n"
 	"      directory, paths as the config writes them): its config, topology,\n"
@@ -154,7 +156,7 @@ static void print_warnings(const struct fe_experiment *e)
 static int cmd_run(int argc, char **argv)
 {
 	const char *path = NULL, *trace = NULL;
-	int json = 0, stats = 0, ns3 = 0;
+	int json = 0, stats = 0, ns3 = 0, trunc = 0;
 	struct sim_opts opts = { 0 };
 	char err[1024];
 	for (int i = 0; i < argc; i++) {
@@ -173,6 +175,8 @@ static int cmd_run(int argc, char **argv)
 			if (++i >= argc)
 				return usage_error("%s needs a file name", a);
 			trace = argv[i];
+		} else if (!strcmp(a, "--truncate-ns")) {
+			trunc = 1;
 		} else if (!strcmp(a, "--ns3")) {
 			if (++i >= argc)
 				return usage_error("%s needs the ns-3 config file (like mix/config.txt)", a);
@@ -201,6 +205,8 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	print_warnings(&exp);
+	if (trunc)
+		exp.truncate_ns = 1;
 	struct sim *s;
 	if (sim_create(&exp, &opts, &s, err, sizeof(err))) {
 		fprintf(stderr, "pktsim: %s\n", err);

@@ -408,24 +408,14 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 	return 0;
 }
 
-/* What --ns3 starts from: the HPCC code's packet sizes and transport, DCQCN
- * in its variant, PFC on, and that program's defaults for keys a config may
- * leave out (EWMA_GAIN's is 0: an integer division); the keys then set the
- * rest. */
+/* What --ns3 starts from: the ns3-hpcc profile, then that program's
+ * defaults for keys a config may leave out (EWMA_GAIN's is 0: an integer
+ * division); the keys then set the rest. */
 static int ns3_defaults(struct fe_experiment *e)
 {
 	e->stop_ps = 3010 * NET_PS_PER_MS;
-	e->hdr_data_bytes = 48;
-	e->hdr_ack_bytes = 60;
-	e->hdr_cnp_bytes = 60;
-	e->wire_overhead_bytes = 0;
-	e->pfc_enabled = 1;
-	e->rto_ps = 1000 * NET_PS_PER_S;      /* no retransmission timeout */
-	e->nack_interval_ps = 500 * NET_PS_PER_US;
-	snprintf(e->cc, sizeof(e->cc), "dcqcn");
-	return cc_param(e, NULL, "preset", "mellanox") || cc_param(e, NULL, "hai_scale", "0") ||
-	       cc_param(e, NULL, "alpha_first_cnp", "1") || cc_param(e, NULL, "cnp_interval", "0") ||
-	       cc_param(e, NULL, "g", "0") || cc_param(e, NULL, "alpha_timer", "55us") ||
+	return fe_profile_ns3_hpcc(e) || cc_param(e, NULL, "g", "0") ||
+	       cc_param(e, NULL, "alpha_timer", "55us") ||
 	       cc_param(e, NULL, "rate_decrease_interval", "4us") ||
 	       cc_param(e, NULL, "fast_recovery", "5") || cc_param(e, NULL, "min_rate", "100Mbps");
 }

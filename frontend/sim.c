@@ -292,6 +292,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		goto fail;
 	struct net_cfg nc = { .seed = s->seed, .buffer_bytes = e->buffer_bytes,
 			      .wire_overhead_bytes = e->wire_overhead_bytes,
+			      .trunc_ns = e->truncate_ns,
 			      .ecn = { .enabled = e->ecn_enabled, .at_enqueue = e->ecn_mark_enqueue,
 				       .kmin_bytes = e->ecn_kmin_bytes,
 				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax,
@@ -322,6 +323,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		.hdr_ack_bytes = e->hdr_ack_bytes, .hdr_cnp_bytes = e->hdr_cnp_bytes,
 		.ack_every = e->ack_every, .rto_ps = e->rto_ps, .nack_interval_ps = e->nack_interval_ps,
 		.ack_prio = e->ack_prio, .seed = s->seed, .cc = cc, .cc_cfg = s->cc_cfg,
+		.keep_gap_on_rate_change = e->profile_ns3,
 	};
 	if (tp_create(s->net, &tc, &s->tp)) {
 		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);

@@ -122,4 +122,11 @@ static inline uint64_t net_ser_ps(uint64_t bytes, uint64_t rate_bps)
 	return (uint64_t)((bits_ps + rate_bps - 1) / rate_bps);
 }
 
+/* The same, truncated to whole ns (in ps): the ns-3 clock's arithmetic. */
+static inline uint64_t net_ser_trunc_ns(uint64_t bytes, uint64_t rate_bps)
+{
+	unsigned __int128 bits_ns = (unsigned __int128)bytes * 8u * 1000000000u;
+	return (uint64_t)(bits_ns / rate_bps) * 1000u;
+}
+
 #endif

@@ -275,6 +275,9 @@ struct net_cfg {
 	uint64_t seed;
 	uint64_t buffer_bytes;       /* per switch shared buffer */
 	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */
+	int trunc_ns;                /* serialization (and pacing) truncated to whole ns, as
+				      * the HPCC ns-3 code's clock does: 1048 B at 100 Gb/s
+				      * take 83 ns, not 83.84 */
 };
 
 struct net {
@@ -351,6 +354,8 @@ static inline uint64_t net_port_ser_ps(const struct net *net, const struct net_p
 				       uint64_t bytes)
 {
 	bytes += net->cfg.wire_overhead_bytes;
+	if (net->cfg.trunc_ns)
+		return net_ser_trunc_ns(bytes, port->rate_bps);
 	return port->ps_per_byte ? bytes * port->ps_per_byte : net_ser_ps(bytes, port->rate_bps);
 }
 

@@ -88,7 +88,7 @@ exp badpreset.yaml "topology: {kind: switch, hosts: 2}
 fabric:
   cc: {algorithm: dcqcn, preset: fast}
 workload: {flows: [{src: 0, dst: 1, size: 1MB}]}"
-expect_error cc_unknown_preset 1 "badpreset.yaml:3: fabric.cc.preset: unknown dcqcn preset \"fast\" \(expected paper or mellanox\)" run "$T/badpreset.yaml"
+expect_error cc_unknown_preset 1 "badpreset.yaml:3: fabric.cc.preset: unknown dcqcn preset \"fast\" \(expected paper, mellanox or hpcc-ns3\)" run "$T/badpreset.yaml"
 
 exp cc.yaml "topology: {kind: switch, hosts: 2}
 fabric:

@@ -669,9 +669,9 @@ static void test_unknown_key_names_it_and_lists_valid_keys(void)
 		     "  bufer: 1MB\n"
 		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
 		     4, "fabric.bufer: unknown key (valid keys in fabric: mtu, headers, buffer, "
-		     "ack_every, rto, nack_interval, priority, ecn, pfc, cc)");
-	expect_error("sed: 1\n", 1, "sed: unknown key (valid keys at the top level: seed, stop_time, "
-		     "topology, fabric, workload, output)");
+		     "ack_every, rto, nack_interval, priority, ecn, pfc, cc, truncate_ns)");
+	expect_error("sed: 1\n", 1, "sed: unknown key (valid keys at the top level: profile, seed, "
+		     "stop_time, topology, fabric, workload, output)");
 	expect_error("topology: {kind: switch, hosts: 2}\n"
 		     "workload: {flows: [{src: 0, dst: 1, size: 1MB, sport: 5}]}\n",
 		     2, "workload.flows[0].sport: unknown key");
@@ -1017,6 +1017,62 @@ static void test_ecn_by_rate_and_ns3_outputs(void)
 		     2, "fabric.ecn.by_rate: expected a list");
 }
 
+/* profile: ns3-hpcc sets the HPCC code's choices first; the file's own keys
+ * override them, and its cc parameters stay under the file's for DCQCN. */
+static void test_profile_ns3_hpcc(void)
+{
+	struct tmpdir d;
+	struct fe_experiment e;
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "profile: ns3-hpcc\n"
+					"topology: {kind: switch, hosts: 2}\n"
+					"fabric: {headers: {ack: 64B}, cc: {algorithm: dcqcn, g: 0.5}}\n"
+					"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &e), 0);
+	CU_ASSERT_EQUAL(e.profile_ns3, 1);
+	CU_ASSERT_EQUAL(e.hdr_data_bytes, 48);
+	CU_ASSERT_EQUAL(e.hdr_ack_bytes, 64);          /* the file's own */
+	CU_ASSERT_EQUAL(e.pfc_enabled, 1);
+	CU_ASSERT_STRING_EQUAL(e.cc, "dcqcn");
+	CU_ASSERT_EQUAL_FATAL(e.ncc_params, 2);
+	CU_ASSERT_STRING_EQUAL(e.cc_params[0].key, "preset");
+	CU_ASSERT_STRING_EQUAL(e.cc_params[0].value, "hpcc-ns3");
+	CU_ASSERT_STRING_EQUAL(e.cc_params[1].key, "g");
+	fe_experiment_free(&e);
+	tmpdir_remove(&d);
+
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "profile: ns3-hpcc\n"
+					"topology: {kind: switch, hosts: 2}\n"
+					"fabric: {cc: none}\n"
+					"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &e), 0);
+	CU_ASSERT_STRING_EQUAL(e.cc, "none");
+	CU_ASSERT_EQUAL(e.ncc_params, 0);
+	fe_experiment_free(&e);
+	tmpdir_remove(&d);
+
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "profile: ns3-hpcc\n"
+					"topology: {kind: switch, hosts: 2}\n"
+					"fabric: {cc: {algorithm: dcqcn, preset: paper}}\n"
+					"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &e), 0);
+	CU_ASSERT_EQUAL_FATAL(e.ncc_params, 1);
+	CU_ASSERT_STRING_EQUAL(e.cc_params[0].value, "paper");
+	fe_experiment_free(&e);
+	tmpdir_remove(&d);
+
+	CU_ASSERT_EQUAL_FATAL(load_text(&d, "topology: {kind: switch, hosts: 2}\n"
+					"fabric: {truncate_ns: true}\n"
+					"workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n", &e), 0);
+	CU_ASSERT_EQUAL(e.truncate_ns, 1);
+	CU_ASSERT_EQUAL(e.profile_ns3, 0);
+	fe_experiment_free(&e);
+	tmpdir_remove(&d);
+	expect_error("topology: {kind: switch, hosts: 2}\nfabric: {truncate_ns: 83}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     2, "fabric.truncate_ns: expected true or false");
+
+	expect_error("profile: ns-3\ntopology: {kind: switch, hosts: 2}\n"
+		     "workload: {flows: [{src: 0, dst: 1, size: 1MB}]}\n",
+		     1, "profile: unknown profile \"ns-3\" (expected ns3-hpcc)");
+}
+
 static void test_ecn_errors(void)
 {
 	expect_error("topology: {kind: switch, hosts: 2}\n"
@@ -1088,6 +1144,7 @@ static const struct unit_test load_tests[] = {
 	{ "test_design_example_loads_with_defaults", test_design_example_loads_with_defaults },
 	{ "test_ecn_defaults_and_values", test_ecn_defaults_and_values },
 	{ "test_ecn_errors", test_ecn_errors },
+	{ "test_profile_ns3_hpcc", test_profile_ns3_hpcc },
 	{ "test_ecn_by_rate_and_ns3_outputs", test_ecn_by_rate_and_ns3_outputs },
 	{ "test_pfc_defaults_values_and_errors", test_pfc_defaults_values_and_errors },
 	{ "test_every_fabric_key_is_read_with_units", test_every_fabric_key_is_read_with_units },

@@ -931,7 +931,186 @@ static void test_shared_init_rejects_zero_alpha_timer(void)
 	net_engine_fini(&eng);
 }
 
+/* ---- the HPCC ns-3 timer machine (preset hpcc-ns3: g 1/256, K 1us, D 4us,
+ * T 300us, F 1, R_AI 20M, R_HAI 200M, min 1G, clamp off) ---- */
+
+#define NS 1000ull
+
+/* The first CNP cuts nothing: it sets alpha = 1 and starts the timers. Alpha
+ * then decays at 1, 2, 3, 4 us ((255/256)^4 = 0.98446631...), and the
+ * decrease check at 4 us + 1 ns finds the CNP: stage 0 and no clamp keep
+ * Rt = 100G; Rc = floor(100G x (1 - 0.98446631/2)) = 50,776,684,272. The
+ * increase timer starts then: at 304 us + 1 ns, stage 0 < F: fast recovery,
+ * Rc = Rc/2 + Rt/2 = 25,388,342,136 + 50G; at 604 us + 1 ns, stage 1 = F:
+ * additive, Rt = min(100G + 20M, 100G) = 100G, Rc = 37,694,171,068 + 50G;
+ * at 904 us + 1 ns, stage 2 > F: hyper, Rt capped again, Rc =
+ * 43,847,085,534 + 50G. */
+static void test_ns3_first_cnp_starts_timers_then_cuts_at_the_check(void)
+{
+	struct rig r;
+	rig_open(&r, "hpcc-ns3");
+	CU_ASSERT_EQUAL(r.eng.n, 0);                 /* no timer before a CNP */
+	cnp_at(&r, 0);
+	CU_ASSERT_EQUAL(rc(&r), G(100));
+	CU_ASSERT_DOUBLE_EQUAL(alpha(&r), 1.0, 0);
+	run_to(&r, 4 * US);
+	CU_ASSERT_EQUAL(rc(&r), G(100));             /* the check is 1 ns later */
+	CU_ASSERT_DOUBLE_EQUAL(alpha(&r), 0.98446631454862654, 1e-15);
+	run_to(&r, 4 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), 50776684272ull);
+	CU_ASSERT_EQUAL(rt(&r), G(100));
+	CU_ASSERT_EQUAL(stage_t(&r), 0);
+	run_to(&r, 304 * US);
+	CU_ASSERT_EQUAL(rc(&r), 50776684272ull);
+	run_to(&r, 304 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), 75388342136ull);
+	CU_ASSERT_EQUAL(stage_t(&r), 1);
+	run_to(&r, 604 * US + NS);
+	CU_ASSERT_EQUAL(rt(&r), G(100));
+	CU_ASSERT_EQUAL(rc(&r), 87694171068ull);
+	run_to(&r, 904 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), 93847085534ull);
+	CU_ASSERT_EQUAL(stage_t(&r), 3);
+	CU_ASSERT_EQUAL(r.notes, 4);
+	rig_close(&r);
+}
+
+/* A CNP between checks cuts at the next check, never at the CNP; checks
+ * without a CNP change nothing. CNPs at 0 and 6.5 us: alpha decays at 1..6
+ * us, rises at 7 us ((1-g) a + g) and decays at 8 us; the checks at 4 us + 1
+ * ns and 8 us + 1 ns cut with the alpha of that moment, the second with
+ * stage 0 (no increase yet: T = 300 us), so Rt stays 100G. The check at
+ * 12 us + 1 ns finds no CNP. */
+static void test_ns3_cnp_between_checks_cuts_at_the_next(void)
+{
+	struct rig r;
+	const double g = 1.0 / 256;
+	rig_open(&r, "hpcc-ns3");
+	cnp_at(&r, 0);
+	run_to(&r, 4 * US + NS);
+	double a = 1.0;
+	for (int i = 0; i < 4; i++)
+		a = (1 - g) * a;
+	uint64_t r1 = (uint64_t)((double)G(100) * (1 - a / 2));
+	CU_ASSERT_EQUAL(rc(&r), r1);
+	cnp_at(&r, 6500 * NS);
+	CU_ASSERT_EQUAL(rc(&r), r1);
+	run_to(&r, 8 * US + NS);
+	a = (1 - g) * a;                 /* 5 us */
+	a = (1 - g) * a;                 /* 6 us */
+	a = (1 - g) * a + g;             /* 7 us: the CNP at 6.5 us */
+	a = (1 - g) * a;                 /* 8 us */
+	CU_ASSERT_DOUBLE_EQUAL(alpha(&r), a, 1e-15);
+	uint64_t r2 = (uint64_t)((double)r1 * (1 - a / 2));
+	CU_ASSERT_EQUAL(rc(&r), r2);
+	CU_ASSERT_EQUAL(rt(&r), G(100));
+	run_to(&r, 12 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), r2);
+	CU_ASSERT_EQUAL(r.notes, 2);
+	rig_close(&r);
+}
+
+/* The clamp: off, a cut after an increase (stage > 0) still sets Rt = Rc;
+ * on, every cut does. With g = 0 (EWMA_GAIN omitted) alpha stays 1, so
+ * every cut halves. CNP at 0: cut at 4 us + 1 ns to 50G (Rt 100G). Fast
+ * recovery at 304 us + 1 ns: 25G + 50G = 75G, stage 1. CNP at 305 us: the
+ * check at 308 us + 1 ns cuts with stage 1: Rt = 75G, Rc = 37.5G. With
+ * clamp_target 1 the first cut already sets Rt = 100G (= Rc then). */
+static void test_ns3_clamp_rule(void)
+{
+	for (int clamp = 0; clamp < 2; clamp++) {
+		struct rig r;
+		const char *kv[] = { "g", "0", "clamp_target", clamp ? "1" : "0" };
+		rig_open_kv(&r, "hpcc-ns3", kv, 2);
+		cnp_at(&r, 0);
+		run_to(&r, 4 * US + NS);
+		CU_ASSERT_EQUAL(rc(&r), G(50));
+		CU_ASSERT_EQUAL(rt(&r), G(100));
+		run_to(&r, 304 * US + NS);
+		CU_ASSERT_EQUAL(rc(&r), G(75));
+		cnp_at(&r, 305 * US);
+		run_to(&r, 308 * US + NS);
+		CU_ASSERT_EQUAL(rt(&r), G(75));
+		CU_ASSERT_EQUAL(rc(&r), 37500000000ull);
+		CU_ASSERT_EQUAL(stage_t(&r), 0);
+		rig_close(&r);
+	}
+	/* Clamp on differs where the stage is 0: two cuts in a row. */
+	struct rig r;
+	const char *on[] = { "g", "0", "clamp_target", "1" }, *off[] = { "g", "0" };
+	rig_open_kv(&r, "hpcc-ns3", on, 2);
+	cnp_at(&r, 0);
+	cnp_at(&r, 5 * US);
+	run_to(&r, 8 * US + NS);                     /* second cut, stage 0 */
+	CU_ASSERT_EQUAL(rt(&r), G(50));
+	CU_ASSERT_EQUAL(rc(&r), G(25));
+	rig_close(&r);
+	rig_open_kv(&r, "hpcc-ns3", off, 1);
+	cnp_at(&r, 0);
+	cnp_at(&r, 5 * US);
+	run_to(&r, 8 * US + NS);
+	CU_ASSERT_EQUAL(rt(&r), G(100));
+	CU_ASSERT_EQUAL(rc(&r), G(25));
+	rig_close(&r);
+}
+
+/* Hyper increase adds a constant R_HAI to Rt once it is below the line rate
+ * (F = 1, alpha 1): cut to 50G at 4 us + 1 ns; CNP at 305 us after fast
+ * recovery (75G) cuts at 308 us + 1 ns with Rt = 75G, Rc = 37.5G; then
+ * 608 us + 1 ns fast recovery (stage 0): 18.75G + 37.5G = 56.25G; 908 us + 1
+ * ns additive (stage 1): Rt = 75.02G, Rc = 28.125G + 37.51G = 65.635G;
+ * 1208 us + 1 ns hyper (stage 2): Rt = 75.22G, Rc = 32.8175G + 37.61G. And
+ * the floor: repeated cuts stop at the 1G minimum. */
+static void test_ns3_increase_stages_and_floor(void)
+{
+	struct rig r;
+	const char *kv[] = { "g", "0" };
+	rig_open_kv(&r, "hpcc-ns3", kv, 1);
+	cnp_at(&r, 0);
+	cnp_at(&r, 305 * US);
+	run_to(&r, 308 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), 37500000000ull);
+	run_to(&r, 608 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), 56250000000ull);
+	CU_ASSERT_EQUAL(rt(&r), G(75));
+	run_to(&r, 908 * US + NS);
+	CU_ASSERT_EQUAL(rt(&r), 75020000000ull);
+	CU_ASSERT_EQUAL(rc(&r), 65635000000ull);
+	run_to(&r, 1208 * US + NS);
+	CU_ASSERT_EQUAL(rt(&r), 75220000000ull);
+	CU_ASSERT_EQUAL(rc(&r), 70427500000ull);
+	rig_close(&r);
+
+	/* 100G halves at every check with a CNP: 50, 25, 12.5, 6.25, 3.125,
+	 * 1.5625, then 0.78125 is raised to the 1G floor. */
+	rig_open_kv(&r, "hpcc-ns3", kv, 1);
+	for (int i = 0; i < 8; i++)
+		cnp_at(&r, (uint64_t)i * 4 * US + 2 * US);
+	run_to(&r, 32 * US + NS);
+	CU_ASSERT_EQUAL(rc(&r), G(1));
+	rig_close(&r);
+}
+
+/* Release (the QP completed) stops all three timers. */
+static void test_ns3_release_stops_timers(void)
+{
+	struct rig r;
+	rig_open(&r, "hpcc-ns3");
+	cnp_at(&r, 0);
+	run_to(&r, 5 * US);
+	CU_ASSERT(r.eng.n >= 3);          /* alpha, decrease check, increase timer */
+	flow_release(&r, 0);
+	CU_ASSERT_EQUAL(r.eng.n, 0);
+	rig_close(&r);
+}
+
 static const struct unit_test dcqcn_tests[] = {
+	{ "ns3_first_cnp_starts_timers_then_cuts_at_the_check",
+	  test_ns3_first_cnp_starts_timers_then_cuts_at_the_check },
+	{ "ns3_cnp_between_checks_cuts_at_the_next", test_ns3_cnp_between_checks_cuts_at_the_next },
+	{ "ns3_clamp_rule", test_ns3_clamp_rule },
+	{ "ns3_increase_stages_and_floor", test_ns3_increase_stages_and_floor },
+	{ "ns3_release_stops_timers", test_ns3_release_stops_timers },
 	{ "registered_and_asks_for_cnps", test_registered_and_asks_for_cnps },
 	{ "presets_set_every_parameter", test_presets_set_every_parameter },
 	{ "defaults_are_the_paper_preset_and_overrides_follow_it",

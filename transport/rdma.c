@@ -170,11 +170,14 @@ static uint64_t pace_ps(const struct tp *tp, const struct tp_qp *qp, uint32_t wi
 {
 	if (qp->cc.rate_bps >= qp->port->rate_bps)
 		return net_port_ser_ps(tp->net, qp->port, wire);
-	return net_ser_ps((uint64_t)wire + tp->net->cfg.wire_overhead_bytes, qp->cc.rate_bps);
+	uint64_t bytes = (uint64_t)wire + tp->net->cfg.wire_overhead_bytes;
+	return tp->net->cfg.trunc_ns ? net_ser_trunc_ns(bytes, qp->cc.rate_bps)
+				     : net_ser_ps(bytes, qp->cc.rate_bps);
 }
 
 /* The CC changed the rate: the next packet leaves one new-rate gap after the
- * last one started (not after the old gap), as the HPCC ns-3 code does. */
+ * last one started (not after the old gap), as the HPCC ns-3 code's HPCC
+ * does; or, as its DCQCN does, the gap already set stands. */
 static void rate_changed(struct cc_flow *f)
 {
 	struct tp_qp *qp = f->owner;
@@ -183,7 +186,7 @@ static void rate_changed(struct cc_flow *f)
 		return;
 	if (TRACE_ON(tp, NET_TR_RATE, qp->src))
 		net_trace_rate(tp->net->trace, tp->eng->now_ps, qp->src, qp->id, f->rate_bps);
-	if (qp->data_pkts == 0)
+	if (qp->data_pkts == 0 || tp->cfg.keep_gap_on_rate_change)
 		return;
 	uint64_t next = qp->last_tx_ps + pace_ps(tp, qp, qp->last_wire);
 	uint64_t now = tp->eng->now_ps;

@@ -34,6 +34,10 @@ struct tp_cfg {
 	uint64_t rto_ps;             /* retransmission timeout */
 	uint64_t nack_interval_ps;   /* min gap between NACKs for the same PSN */
 	uint8_t ack_prio;            /* class of ACK/NACK/CNP */
+	/* 0: after a rate change the next packet leaves one new-rate gap after
+	 * the last one started (as the HPCC code's HPCC does); 1: the gap
+	 * already set stands, the new rate spaces the packet after (its DCQCN) */
+	int keep_gap_on_rate_change;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
