@@ -20,7 +20,8 @@
 #    estimate does not change.
 #  - incast: 8 x 1 MB into host 0 with a 2 MiB switch buffer: every line of
 #    the PFC file parses, PAUSEs and RESUMEs pair up per (node, port), the
-#    last word on every paused port is a RESUME, nothing is dropped.
+#    last word on every paused port is a RESUME, nothing is dropped; the
+#    CNPs are flags on ACKs, one per CE mark, no CNP packets.
 #  - fattree-perm: a k = 4 fat-tree permutation: one FCT line per flow, with
 #    the flow's addresses and size.
 # And config errors name the file, line and key.
@@ -90,8 +91,15 @@ fl, l, p = flows(d), fct_lines(d), pfc_lines(d)
 errs = []
 if sorted((a, b, size) for a, b, _, _, size, _, _, _ in l) != sorted((ip(int(f[0])), ip(int(f[1])), int(f[4])) for f in fl):
     errs.append("fct.txt flows %s differ from flow.txt" % l)
-if s["counters"]["drops"] != 0:
-    errs.append("%d drops with PFC" % s["counters"]["drops"])
+c = s["counters"]
+if c["drops"] != 0:
+    errs.append("%d drops with PFC" % c["drops"])
+# The CNP is a flag on the ACK of each CE-marked packet: one per mark, and
+# nothing on the wire but 8000 data packets and their 8000 ACKs.
+if c["cnps"] != c["ecn_marks"] or not c["ecn_marks"]:
+    errs.append("%d CNP flags for %d marks" % (c["cnps"], c["ecn_marks"]))
+if c["packets_sent"] != 16000:
+    errs.append("%d packets sent, expected 8000 data + 8000 ACKs" % c["packets_sent"])
 if not p:
     errs.append("no PFC frames in an 8-to-1 incast on a 2 MiB buffer")
 state = {}

@@ -318,8 +318,13 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 {
 	uint32_t rcv_psn = (uint32_t)((qp->rcv_nxt + tp->cfg.mtu_bytes - 1) / tp->cfg.mtu_bytes);
 	uint8_t ece = (p->flags & NET_PKT_F_CE) ? NET_PKT_F_ECE : 0;
-	/* NP: a CNP for a CE-marked arrival, at most one per cnp_interval. */
-	if (ece && (tp->cfg.cc->flags & CC_F_NEEDS_CNP) &&
+	/* NP: a CNP for a CE-marked arrival, at most one per cnp_interval; with
+	 * ns3_acks the flag on this packet's ACK or NACK is the CNP. */
+	if (ece && tp->cfg.ns3_acks && (tp->cfg.cc->flags & CC_F_NEEDS_CNP)) {
+		tp->ctr.cnps++;
+		if (TRACE_ON(tp, NET_TR_CNP, qp->dst))
+			net_trace_pkt(tp->net->trace, NET_TR_CNP, now, qp->dst, UINT32_MAX, p, 0, 0);
+	} else if (ece && (tp->cfg.cc->flags & CC_F_NEEDS_CNP) &&
 	    (qp->last_cnp_ps == NET_TIME_NEVER || now - qp->last_cnp_ps >= qp->cc.cnp_interval_ps)) {
 		qp->last_cnp_ps = now;
 		send_ctrl(tp, qp, NET_PKT_CNP, 0, 0);
@@ -355,9 +360,21 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 		 * sender went back too far, or our ACK was lost. ACKing it moves
 		 * the sender past what we already have; otherwise, with ACKs
 		 * coalesced (ack_every > 1), a sender whose RTO fired could
-		 * resend old data forever without hearing an ACK. */
-		send_ctrl(tp, qp, NET_PKT_ACK, rcv_psn, ece);
+		 * resend old data forever without hearing an ACK. The HPCC code
+		 * (ns3_acks) sends nothing: it ACKs every packet and has no RTO. */
+		if (!tp->cfg.ns3_acks)
+			send_ctrl(tp, qp, NET_PKT_ACK, rcv_psn, ece);
 	}
+}
+
+/* An ACK or NACK with the CNP flag (ns3_acks): the sender's CNP. */
+static void flag_cnp(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p)
+{
+	if (!tp->cfg.ns3_acks || !(p->flags & NET_PKT_F_ECE))
+		return;
+	qp->cc.cnps++;
+	if (qp->done_ps == NET_TIME_NEVER && tp->cfg.cc->on_cnp)
+		tp->cfg.cc->on_cnp(&qp->cc);
 }
 
 static void complete(struct tp *tp, struct tp_qp *qp, uint64_t now)
@@ -433,6 +450,7 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 			qp->cc.acks++;
 			qp->cc.ecn_echoes += !!(p->flags & NET_PKT_F_ECE);
 			ack_to(tp, qp, p->psn, !!(p->flags & NET_PKT_F_ECE), now);
+			flag_cnp(tp, qp, p);
 			break;
 		case NET_PKT_NACK:
 			qp->cc.nacks++;
@@ -442,6 +460,7 @@ static void tp_rx(void *ctx, struct net_node *host, struct net_pkt *p)
 					tp->cfg.cc->on_nack(&qp->cc);
 				go_back(tp, qp);
 			}
+			flag_cnp(tp, qp, p);
 			break;
 		case NET_PKT_CNP:
 			qp->cc.cnps++;

@@ -38,6 +38,10 @@ struct tp_cfg {
 	 * the last one started (as the HPCC code's HPCC does); 1: the gap
 	 * already set stands, the new rate spaces the packet after (its DCQCN) */
 	int keep_gap_on_rate_change;
+	/* 1: acknowledgements as the HPCC ns-3 code sends them: the CNP is a
+	 * flag on the ACK/NACK of each CE-marked packet (no CNP packet; the
+	 * sender reacts to the flag), and a duplicate gets no ACK */
+	int ns3_acks;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
