@@ -135,6 +135,19 @@ EOF
 	); then ok fattree_fct_lines; else bad fattree_fct_lines "$out"; fi
 fi
 
+# Source ports count from 10000 per (src, dst) pair, as that code numbers
+# them: 1->0 twice gets 10000 and 10001, 2->0 and 1->3 get 10000 each.
+if [ -d "$T/incast" ]; then
+	rm -rf "$T/ports" && cp -r "$T/incast" "$T/ports"
+	printf '4\n1 0 3 100 10000 2.0\n1 0 3 100 10000 2.0\n2 0 3 100 10000 2.0\n1 3 3 100 10000 2.0\n' \
+		>"$T/ports/flow.txt"
+	if (cd "$T/ports" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err) &&
+		[ "$(awk '{ print $1, $2, $3 }' "$T/ports/fct.txt" | sort | tr '\n' ' ')" = \
+		  "0b000101 0b000001 10000 0b000101 0b000001 10001 0b000101 0b000301 10000 0b000201 0b000001 10000 " ]
+	then ok sport_per_pair
+	else bad sport_per_pair "$(cat "$T/ports/fct.txt" "$T/ports/err")"; fi
+fi
+
 # refuse NAME LINE MESSAGE: config.txt with LINE appended fails naming it.
 refuse() {
 	rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"

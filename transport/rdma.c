@@ -99,6 +99,8 @@ void tp_destroy(struct tp *tp)
 	free(tp->qps);
 	free(tp->ports);
 	free(tp->next_sport);
+	free(tp->pair_key);
+	free(tp->pair_next);
 	free(tp->cc_cfg);
 	free(tp);
 }
@@ -392,6 +394,45 @@ static void complete(struct tp *tp, struct tp_qp *qp, uint64_t now)
 		qp->cb(qp->cb_arg, qp, TP_EV_DONE);
 }
 
+/* The source-port counter of the pair (src, dst), created at 0; NULL out
+ * of memory. The table is kept at most half full. */
+static uint16_t *pair_counter(struct tp *tp, uint32_t src, uint32_t dst)
+{
+	uint64_t key = ((uint64_t)src << 32 | dst) + 1;
+	if (2 * (tp->npairs + 1) > tp->cap_pairs) {
+		size_t cap = tp->cap_pairs ? 2 * tp->cap_pairs : 256;
+		uint64_t *k = calloc(cap, sizeof(*k));
+		uint16_t *v = calloc(cap, sizeof(*v));
+		if (!k || !v) {
+			free(k);
+			free(v);
+			return NULL;
+		}
+		for (size_t i = 0; i < tp->cap_pairs; i++) {
+			if (!tp->pair_key[i])
+				continue;
+			size_t h = net_mix64(tp->pair_key[i]) & (cap - 1);
+			while (k[h])
+				h = (h + 1) & (cap - 1);
+			k[h] = tp->pair_key[i];
+			v[h] = tp->pair_next[i];
+		}
+		free(tp->pair_key);
+		free(tp->pair_next);
+		tp->pair_key = k;
+		tp->pair_next = v;
+		tp->cap_pairs = cap;
+	}
+	size_t h = net_mix64(key) & (tp->cap_pairs - 1);
+	while (tp->pair_key[h] && tp->pair_key[h] != key)
+		h = (h + 1) & (tp->cap_pairs - 1);
+	if (!tp->pair_key[h]) {
+		tp->pair_key[h] = key;
+		tp->npairs++;
+	}
+	return &tp->pair_next[h];
+}
+
 /* Cumulative acknowledgement up to PSN `psn` (exclusive). */
 static void ack_to(struct tp *tp, struct tp_qp *qp, uint32_t psn, int ece, uint64_t now)
 {
@@ -542,7 +583,17 @@ int tp_post(struct tp *tp, uint32_t src, uint32_t dst, uint64_t bytes, uint8_t p
 	qp->src = src;
 	qp->dst = dst;
 	qp->prio = prio;
-	qp->sport = (uint16_t)(10000 + tp->next_sport[src]++ % 55536);
+	if (tp->cfg.sport_per_pair) {
+		uint16_t *next = pair_counter(tp, src, dst);
+		if (!next) {
+			free(qp->cc.priv);
+			free(qp);
+			goto nomem;
+		}
+		qp->sport = (uint16_t)(10000 + (*next)++ % 55536);
+	} else {
+		qp->sport = (uint16_t)(10000 + tp->next_sport[src]++ % 55536);
+	}
 	qp->hash = (uint32_t)net_mix64(((uint64_t)src << 32 | dst) ^ ((uint64_t)qp->sport << 48) ^ 4791);
 	qp->size_bytes = bytes;
 	qp->start_ps = now;

@@ -42,6 +42,9 @@ struct tp_cfg {
 	 * flag on the ACK/NACK of each CE-marked packet (no CNP packet; the
 	 * sender reacts to the flag), and a duplicate gets no ACK */
 	int ns3_acks;
+	/* 1: source ports count from 10000 per (src, dst) pair, as the HPCC
+	 * code numbers them; 0: per source host */
+	int sport_per_pair;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
@@ -112,6 +115,11 @@ struct tp {
 	uint32_t nqps, cap_qps;
 	struct tp_port *ports;       /* [net->nports] */
 	uint16_t *next_sport;        /* [nnodes]: per source host */
+	/* sport_per_pair: the next source port of each (src, dst) pair, an
+	 * open-addressed table keyed by src << 32 | dst (+1, 0 = empty) */
+	uint64_t *pair_key;
+	uint16_t *pair_next;
+	size_t npairs, cap_pairs;
 	struct tp_counters ctr;
 	int failed;                  /* out of memory in the data path */
 	/* Every QP's RTO has the same length: one same-period list (O(1) per
