@@ -96,6 +96,8 @@ struct fe_experiment {
 	uint32_t hdr_cnp_bytes;   /* CNP frame size, default 78 */
 	uint32_t wire_overhead_bytes; /* preamble+SFD+IFG per frame, default 0 */
 	int truncate_ns;          /* serialization and pacing in whole ns (fabric.truncate_ns) */
+	double default_error_rate;/* loss rate of links the topology gives none (ns-3's
+				   * ERROR_RATE_PER_LINK) */
 	uint64_t buffer_bytes;    /* per switch shared buffer, default 32 MiB */
 	uint32_t ack_every;       /* ACK every N data packets, default 1 */
 	uint64_t rto_ps;          /* retransmission timeout, default 1 ms */

@@ -372,12 +372,10 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 		return 0;
 	}
 	if (!strcmp(k, "ERROR_RATE_PER_LINK")) {
-		if (get_double(l, 0, 1, &d, err, errlen))
+		/* The loss rate of every link whose own topology rate is 0. */
+		if (get_double(l, 0, 0.999999, &d, err, errlen))
 			return -1;
-		if (d > 0)
-			return lfail(l, err, errlen, "%s: random loss on every link is not modelled by "
-				     "pktsim's --ns3 yet (give 0; the topology file's per-link rate "
-				     "is honoured)", l->tok[0]);
+		e->default_error_rate = d;
 		return 0;
 	}
 	if (!strcmp(k, "SIMULATOR_STOP_TIME")) {

@@ -168,6 +168,10 @@ static int build_topology(struct sim *s, const struct fe_experiment *e, struct t
 {
 	if (sim_build_graph(e, g, err, errlen))
 		return -1;
+	/* ERROR_RATE_PER_LINK: every link the topology gives no loss rate. */
+	for (uint32_t i = 0; e->default_error_rate > 0 && i < g->nlinks; i++)
+		if (g->links[i].error_rate <= 0)
+			g->links[i].error_rate = e->default_error_rate;
 	snprintf(s->topo_name, sizeof(s->topo_name), "%s", g->name[0] ? g->name : e->topo_kind);
 	for (uint32_t i = 0; i < g->nnodes; i++)
 		s->nswitches += g->kind[i] == TOPO_SWITCH;
