@@ -316,6 +316,7 @@ static const struct field header_fields[] = {
 	NUM(EXP, "ack", F_SIZE, hdr_ack_bytes, 1, 4096),
 	NUM(EXP, "cnp", F_SIZE, hdr_cnp_bytes, 1, 4096),
 	NUM(EXP, "wire_overhead", F_SIZE, wire_overhead_bytes, 0, 4096),
+	NUM(EXP, "pfc", F_SIZE, pfc_frame_bytes, 1, 4096),
 	{ .key = NULL },
 };
 
@@ -908,9 +909,15 @@ static int load_pfc(struct ctx *c, const yaml_node_t *fabric)
 	if ((v = map_get(c, n, "enabled", NULL)) &&
 	    get_bool(c, v, "fabric.pfc.enabled", &exp->pfc_enabled) < 0)
 		return -1;
-	if ((v = map_get(c, n, "threshold", NULL)) &&
-	    get_either(c, v, "fabric.pfc.threshold", "dynamic", "static", &exp->pfc_dynamic) < 0)
-		return -1;
+	if ((v = map_get(c, n, "threshold", NULL))) {
+		const char *t = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+		exp->pfc_ns3_mmu = !strcmp(t, "ns3");
+		if (exp->pfc_ns3_mmu)
+			exp->pfc_dynamic = 1;
+		else if (get_either(c, v, "fabric.pfc.threshold", "dynamic", "static",
+				    &exp->pfc_dynamic) < 0)
+			return fail(c, v, "fabric.pfc.threshold", "expected dynamic, static or ns3");
+	}
 	if ((v = map_get(c, n, "alpha", NULL)) &&
 	    get_fraction(c, v, "fabric.pfc.alpha", 0, 64, 1, &exp->pfc_alpha) < 0)
 		return -1;
@@ -1566,6 +1573,10 @@ int fe_profile_ns3_hpcc(struct fe_experiment *e)
 	e->pfc_enabled = 1;
 	e->rto_ps = 1000 * NET_PS_PER_S;      /* no retransmission timeout */
 	e->nack_interval_ps = 500 * NET_PS_PER_US;
+	e->pfc_ns3_mmu = 1;
+	e->pfc_frame_bytes = 43;
+	e->ack_prio = e->data_prio;           /* ACKs share the data class in switches */
+	e->ack_first_at_nic = 1;
 	snprintf(e->cc, sizeof(e->cc), "dcqcn");
 	drop_cc_params(e);
 	return add_cc_param(e, "preset", "hpcc-ns3");

@@ -121,6 +121,9 @@ struct fe_experiment {
 	uint64_t pfc_resume_offset_bytes; /* default 3072 */
 	uint64_t pfc_headroom_bytes;      /* 0 (default): derived per port */
 	uint64_t pfc_quanta;      /* default 65535 */
+	int pfc_ns3_mmu;          /* threshold: ns3 (the HPCC code's switch MMU) */
+	uint32_t pfc_frame_bytes; /* headers.pfc; 0: 64 */
+	int ack_first_at_nic;     /* ACKs leave the NIC ahead of data, never paused (profile) */
 	uint64_t pfc_deadlock_timeout_ps; /* default 1 ms; 0 disables the detector */
 	int pfc_deadlock_stop;    /* default 0 */
 	int pfc_line;

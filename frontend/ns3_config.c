@@ -326,7 +326,13 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 				     "modelled by pktsim yet");
 		return 0;
 	}
-	if (!strcmp(k, "VAR_WIN") || !strcmp(k, "GLOBAL_T") || !strcmp(k, "ACK_HIGH_PRIO"))
+	if (!strcmp(k, "ACK_HIGH_PRIO")) {
+		if (get_uint(l, 0, 1, &u, err, errlen))
+			return -1;
+		e->ack_first_at_nic = (int)u;
+		return 0;
+	}
+	if (!strcmp(k, "VAR_WIN") || !strcmp(k, "GLOBAL_T"))
 		return get_uint(l, 0, 1, &u, err, errlen);
 	if (!strcmp(k, "EWMA_GAIN")) {
 		if (get_double(l, 0, 1, &d, err, errlen))
@@ -414,7 +420,9 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 static int ns3_defaults(struct fe_experiment *e)
 {
 	e->stop_ps = 3010 * NET_PS_PER_MS;
-	return fe_profile_ns3_hpcc(e) || cc_param(e, NULL, "g", "0") ||
+	int rc = fe_profile_ns3_hpcc(e);
+	e->ack_first_at_nic = 0;              /* ACK_HIGH_PRIO's default */
+	return rc || cc_param(e, NULL, "g", "0") ||
 	       cc_param(e, NULL, "alpha_timer", "55us") ||
 	       cc_param(e, NULL, "rate_decrease_interval", "4us") ||
 	       cc_param(e, NULL, "fast_recovery", "5") || cc_param(e, NULL, "min_rate", "100Mbps");

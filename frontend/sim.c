@@ -309,7 +309,9 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 				       .quanta = (uint16_t)e->pfc_quanta,
 				       /* ACKs, NACKs and CNPs travel lossy in their own
 					* class, as in the HPCC ns-3 code. */
-				       .classes = (uint8_t)(0xffu & ~(1u << e->ack_prio)),
+				       .classes = e->profile_ns3 ? 0xffu
+							: (uint8_t)(0xffu & ~(1u << e->ack_prio)),
+				       .ns3_mmu = e->pfc_ns3_mmu, .frame_bytes = e->pfc_frame_bytes,
 				       .deadlock_timeout_ps = e->pfc_deadlock_timeout_ps,
 				       .deadlock_stop = e->pfc_deadlock_stop } };
 	if (net_create(&s->eng, &nc, &g, &s->net)) {
@@ -328,7 +330,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		.ack_every = e->ack_every, .rto_ps = e->rto_ps, .nack_interval_ps = e->nack_interval_ps,
 		.ack_prio = e->ack_prio, .seed = s->seed, .cc = cc, .cc_cfg = s->cc_cfg,
 		.keep_gap_on_rate_change = e->profile_ns3, .ns3_acks = e->profile_ns3,
-		.sport_per_pair = e->profile_ns3,
+		.sport_per_pair = e->profile_ns3, .ack_ctrl_queue = e->ack_first_at_nic,
 	};
 	if (tp_create(s->net, &tc, &s->tp)) {
 		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);

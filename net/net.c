@@ -29,7 +29,14 @@ static void port_arrive_event(struct net_engine *eng, struct net_event *ev);
 static void pfc_refresh_event(struct net_engine *eng, struct net_event *ev);
 static void pause_event(struct net_engine *eng, struct net_event *ev);
 static void pfc_check(struct net *net, struct net_port *in, int c);
+static void mmu_remove(struct net_node *n, struct net_port *in, int c, uint64_t bytes);
+static void mmu_check(struct net *net, struct net_port *in, int c, int dequeue);
 static void deadlock_event(struct net_engine *eng, struct net_event *ev);
+
+static uint32_t pfc_frame_bytes(const struct net_cfg *cfg)
+{
+	return cfg->pfc.frame_bytes ? cfg->pfc.frame_bytes : NET_PFC_FRAME_BYTES;
+}
 
 #define TRACE_ON(net, k, node, t) ((net)->trace && net_trace_want((net)->trace, (k), (node), (t)))
 
@@ -243,18 +250,43 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 				p->headroom_bytes = cfg->pfc.headroom_bytes
 					? cfg->pfc.headroom_bytes
 					: 2 * (uint64_t)bdp + 2ull * cfg->pfc.max_frame_bytes +
-						  NET_PFC_FRAME_BYTES;
+						  pfc_frame_bytes(cfg);
+				if (cfg->pfc.ns3_mmu && !cfg->pfc.headroom_bytes) {
+					/* The HPCC code's: 3 one-way BDPs, in integer steps
+					 * (ns, then / 8 / 1e9, then x 3). */
+					unsigned __int128 h = (unsigned __int128)lk->rate_bps *
+							      (lk->delay_ps / 1000) / 8 / 1000000000u;
+					p->headroom_bytes = 3 * (uint64_t)h;
+				}
 				p->node->headroom_total += p->headroom_bytes;
+				if (cfg->pfc.ns3_mmu)
+					p->node->mmu_reserve_total += NET_MMU_RESERVE;
 			}
 		}
 	}
 	free(deg);
 	deg = NULL;
+	/* ns3_mmu: the threshold's shift is 3 at the hosts' link rate (the
+	 * first host's first port) and one less per doubling above it. */
+	if (cfg->pfc.enabled && cfg->pfc.ns3_mmu && net->nnodes && net->nodes[0].nports) {
+		uint64_t host_rate = net->nodes[0].ports[0].rate_bps;
+		for (uint32_t i = 0; i < net->nnodes; i++)
+			for (uint32_t j = 0; j < net->nodes[i].nports; j++) {
+				struct net_port *p = &net->nodes[i].ports[j];
+				uint64_t r = p->rate_bps;
+				p->mmu_shift = 3;
+				while (r > host_rate && p->mmu_shift > 0) {
+					p->mmu_shift--;
+					r /= 2;
+				}
+			}
+	}
 	/* A pause must outlast two frames, or the refresh sent at half-life can
-	 * arrive after it expired (or PAUSE frames crowd out data). */
-	uint64_t min_quanta = (2 * 8 * ((uint64_t)cfg->pfc.max_frame_bytes + NET_PFC_FRAME_BYTES) +
+	 * arrive after it expired (or PAUSE frames crowd out data). ns3_mmu
+	 * pauses last until their resume. */
+	uint64_t min_quanta = (2 * 8 * ((uint64_t)cfg->pfc.max_frame_bytes + pfc_frame_bytes(cfg)) +
 			       511) / 512;
-	if (cfg->pfc.enabled && cfg->pfc.quanta < min_quanta) {
+	if (cfg->pfc.enabled && !cfg->pfc.ns3_mmu && cfg->pfc.quanta < min_quanta) {
 		net_seterr(eng, "PFC quanta %u is too short: a pause must outlast two frames of "
 			   "%u B plus a PAUSE (at least %llu quanta)", cfg->pfc.quanta,
 			   cfg->pfc.max_frame_bytes, (unsigned long long)min_quanta);
@@ -592,11 +624,18 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	}
 	struct net_node *node = port->node;
 	if (from_q && p->in_port != NET_PORT_LOCAL) {
+		struct net_port *in = &node->ports[p->in_port];
 		node->buf_used -= p->wire_bytes;
-		node->ports[p->in_port].in_bytes[p->prio] -= p->wire_bytes;
-		if (net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
-		    (net->cfg.pfc.classes >> p->prio & 1))
-			pfc_check(net, &node->ports[p->in_port], p->prio);
+		int managed = net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
+			      (net->cfg.pfc.classes >> p->prio & 1);
+		if (managed && net->cfg.pfc.ns3_mmu) {
+			mmu_remove(node, in, p->prio, p->wire_bytes);
+			mmu_check(net, in, p->prio, 1);
+		} else {
+			in->in_bytes[p->prio] -= p->wire_bytes;
+			if (managed)
+				pfc_check(net, in, p->prio);
+		}
 		/* Dequeue marking sees the bytes left behind the departing packet. */
 		if (!net->cfg.ecn.at_enqueue)
 			ecn_maybe_mark(net, port, p, port->q[p->prio].bytes);
@@ -719,7 +758,7 @@ static void pfc_send(struct net *net, struct net_port *port, int c, uint16_t qua
 	p->type = NET_PKT_PFC;
 	p->src = port->node->id;
 	p->dst = port->peer->node->id;
-	p->wire_bytes = NET_PFC_FRAME_BYTES;
+	p->wire_bytes = pfc_frame_bytes(&net->cfg);
 	p->prio = NET_NPRIO - 1;
 	p->aux = (uint8_t)(1u << c);
 	p->psn = quanta;
@@ -739,6 +778,8 @@ static void pfc_send(struct net *net, struct net_port *port, int c, uint16_t qua
 /* Refresh before the peer's pause runs out: at half its length. */
 static void pfc_refresh_arm(struct net *net, struct net_port *port)
 {
+	if (net->cfg.pfc.ns3_mmu)
+		return;              /* pauses last until their resume */
 	uint64_t half = pause_ps(port, net->cfg.pfc.quanta) / 2, t = NET_TIME_NEVER;
 	for (int c = 0; c < NET_NPRIO; c++)
 		if ((port->xoff >> c & 1) && port->xoff_sent_ps[c] + half < t)
@@ -747,6 +788,69 @@ static void pfc_refresh_arm(struct net *net, struct net_port *port)
 		net_event_cancel(net->eng, &port->pfc_refresh_ev);
 	else
 		net_event_schedule(net->eng, &port->pfc_refresh_ev, t > net->eng->now_ps ? t : net->eng->now_ps);
+}
+
+/* ---- ns3_mmu: the HPCC ns-3 code's switch MMU ---- */
+
+static uint64_t mmu_threshold(const struct net_node *n, const struct net_port *in)
+{
+	uint64_t used = n->headroom_total + n->mmu_reserve_total + n->mmu_shared;
+	return n->buf_size > used ? (n->buf_size - used) >> in->mmu_shift : 0;
+}
+
+static uint64_t mmu_shared_of(const struct net_port *in, int c)
+{
+	return in->in_bytes[c] > NET_MMU_RESERVE ? in->in_bytes[c] - NET_MMU_RESERVE : 0;
+}
+
+/* Admit a packet of `bytes` to ingress (in, c): 0, or -1 when both its
+ * headroom and the shared pool would overflow (the packet is dropped). */
+static int mmu_admit(struct net_node *n, struct net_port *in, int c, uint64_t bytes)
+{
+	uint64_t thr = mmu_threshold(n, in);
+	if (bytes + in->mmu_hdrm[c] > in->headroom_bytes && bytes + mmu_shared_of(in, c) > thr)
+		return -1;
+	uint64_t nw = in->in_bytes[c] + bytes;
+	if (nw <= NET_MMU_RESERVE) {
+		in->in_bytes[c] = nw;
+	} else if (nw - NET_MMU_RESERVE > thr) {
+		in->mmu_hdrm[c] += bytes;
+	} else {
+		in->in_bytes[c] = nw;
+		uint64_t over = nw - NET_MMU_RESERVE;
+		n->mmu_shared += bytes < over ? bytes : over;
+	}
+	return 0;
+}
+
+/* A packet of `bytes` from ingress (in, c) left: headroom first, then the
+ * shared part, then the reserve. */
+static void mmu_remove(struct net_node *n, struct net_port *in, int c, uint64_t bytes)
+{
+	uint64_t from_hdrm = in->mmu_hdrm[c] < bytes ? in->mmu_hdrm[c] : bytes;
+	uint64_t sh = mmu_shared_of(in, c), rest = bytes - from_hdrm;
+	uint64_t from_shared = rest < sh ? rest : sh;
+	in->mmu_hdrm[c] -= from_hdrm;
+	in->in_bytes[c] -= rest;
+	n->mmu_shared -= from_shared;
+}
+
+/* After an enqueue (dequeue 0): PAUSE when headroom is in use or the shared
+ * part reached the threshold. After a dequeue: RESUME when headroom is
+ * empty and the shared part is empty or resume_offset under it. */
+static void mmu_check(struct net *net, struct net_port *in, int c, int dequeue)
+{
+	uint8_t bit = (uint8_t)(1u << c);
+	uint64_t thr = mmu_threshold(in->node, in), sh = mmu_shared_of(in, c);
+	if (!dequeue && !(in->xoff & bit) && (in->mmu_hdrm[c] > 0 || sh >= thr)) {
+		in->xoff |= bit;
+		in->xoff_sent_ps[c] = net->eng->now_ps;
+		pfc_send(net, in, c, 0xffff);
+	} else if (dequeue && (in->xoff & bit) && in->mmu_hdrm[c] == 0 &&
+		   (sh == 0 || sh + net->cfg.pfc.resume_offset_bytes <= thr)) {
+		in->xoff &= (uint8_t)~bit;
+		pfc_send(net, in, c, 0);
+	}
 }
 
 /* Ingress (port, class) usage changed: XOFF when it reaches the threshold,
@@ -980,7 +1084,8 @@ static void pfc_receive(struct net *net, struct net_port *port, struct net_pkt *
 			net->paused_pairs++;
 			deadlock_arm(net);
 		}
-		port->pause_until_ps[c] = now + pause_ps(port, (uint16_t)p->psn);
+		port->pause_until_ps[c] = net->cfg.pfc.ns3_mmu ? NET_TIME_NEVER
+							       : now + pause_ps(port, (uint16_t)p->psn);
 	}
 	pause_arm(net, port);
 	if (resumed)
@@ -1016,19 +1121,32 @@ static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p
 		drop(net, node, in->index, p, NET_DROP_NO_ROUTE);
 		return;
 	}
-	if (node->buf_used + p->wire_bytes > node->buf_size) {
-		drop(net, node, in->index, p, NET_DROP_BUFFER);
-		return;
+	int managed = net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
+		      (net->cfg.pfc.classes >> p->prio & 1);
+	if (managed && net->cfg.pfc.ns3_mmu) {
+		if (mmu_admit(node, in, p->prio, p->wire_bytes)) {
+			drop(net, node, in->index, p, NET_DROP_BUFFER);
+			return;
+		}
+	} else {
+		if (node->buf_used + p->wire_bytes > node->buf_size) {
+			drop(net, node, in->index, p, NET_DROP_BUFFER);
+			return;
+		}
+		in->in_bytes[p->prio] += p->wire_bytes;
 	}
 	node->buf_used += p->wire_bytes;
 	if (node->buf_used > node->buf_max)
 		node->buf_max = node->buf_used;
-	in->in_bytes[p->prio] += p->wire_bytes;
 	if (in->in_bytes[p->prio] > in->in_max_bytes)
 		in->in_max_bytes = in->in_bytes[p->prio];
 	p->in_port = (uint16_t)in->index;
-	if (net->cfg.pfc.enabled && node->kind == NET_SWITCH && (net->cfg.pfc.classes >> p->prio & 1))
-		pfc_check(net, in, p->prio);
+	if (managed) {
+		if (net->cfg.pfc.ns3_mmu)
+			mmu_check(net, in, p->prio, 0);
+		else
+			pfc_check(net, in, p->prio);
+	}
 	/* Enqueue marking sees the bytes already queued ahead of the packet. */
 	if (net->cfg.ecn.at_enqueue)
 		ecn_maybe_mark(net, out, p, out->q[p->prio].bytes);

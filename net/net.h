@@ -150,6 +150,10 @@ struct net_port {
 	uint64_t xoff_sent_ps[NET_NPRIO];
 	struct net_event pfc_refresh_ev;
 	uint64_t headroom_bytes;
+	/* ns3_mmu: headroom bytes in use per class (in_bytes holds the reserve
+	 * and shared part), and the threshold's shift for this port's rate */
+	uint64_t mmu_hdrm[NET_NPRIO];
+	uint8_t mmu_shift;
 	/* PFC, this port as the upstream end (an egress): until when each class
 	 * is paused, and the event that lifts the earliest pause. */
 	uint64_t pause_until_ps[NET_NPRIO];
@@ -177,6 +181,8 @@ struct net_node {
 	uint64_t buf_used;
 	uint64_t buf_max;
 	uint64_t headroom_total;     /* PFC: sum of the ports' headroom, kept out of the shared pool */
+	uint64_t mmu_reserve_total;  /* ns3_mmu: the ports' reserves */
+	uint64_t mmu_shared;         /* ns3_mmu: shared-pool bytes in use */
 	/* routing: per destination group, an offset into nh (count, then ports) */
 	uint32_t *nh_off;            /* [ngroups]; NULL for one-port hosts */
 	uint16_t *nh;
@@ -255,7 +261,18 @@ struct net_pfc_cfg {
 	uint8_t classes;             /* bit c: class c is lossless (PFC-managed) */
 	uint64_t deadlock_timeout_ps;/* report a pause cycle older than this (0: off) */
 	int deadlock_stop;           /* and stop the run */
+	/* 1: the HPCC ns-3 code's switch MMU instead of the threshold above: a
+	 * 4 KB reserve per ingress (port, class), then the shared pool up to
+	 * (buffer - headroom - reserves - shared used) >> shift, then headroom
+	 * (rate x delay x 3 / 8 per port unless headroom_bytes); PAUSE when
+	 * headroom is in use or the shared part reaches the threshold, RESUME
+	 * when headroom is empty and the shared part is resume_offset under
+	 * it; a pause lasts until its RESUME (doc/ns3.md) */
+	int ns3_mmu;
+	uint32_t frame_bytes;        /* PFC frame size; 0: NET_PFC_FRAME_BYTES */
 };
+
+#define NET_MMU_RESERVE 4096         /* ns3_mmu: bytes reserved per ingress (port, class) */
 
 /* A cycle of paused (port, class) edges that lasted deadlock_timeout: each
  * node waits for the next to resume it. The first one seen is kept. */

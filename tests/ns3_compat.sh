@@ -111,6 +111,17 @@ for t, node, kind, port, typ in p:
 if any(v == 1 for v in state.values()):
     errs.append("ports left paused: %s" % [k for k, v in state.items() if v == 1])
 pauses = sum(1 for x in p if x[4] == 1)
+# The first PAUSE, from the MMU's threshold: the switch has 9 ports, each
+# with a 4096 B reserve and 3 x 12500 B of headroom (3 one-way BDPs), so the
+# pool is 2 MiB - 337500 - 36864 = 1722788 B and an ingress pauses when its
+# shared part s reaches (1722788 - 8 s) / 8: s = 1722788 / 16 = 107674.25 B.
+# Each ingress grows at 100 - 100/8 Gb/s = 10.9375 B/ns from the first
+# arrival (2 s + 1083.84 ns), so it holds 4096 + s after 10219 ns; the PAUSE
+# (43 B) then reaches its host 1003.44 ns later: 2,000,012,306 ns, within
+# two frame times (frames arrive whole).
+want = 2000000000 + 1083.84 + (4096 + 1722788 / 16) / 10.9375 + 1003.44
+if abs(p[0][0] - want) > 2 * 83.84:
+    errs.append("first PAUSE at %d ns, expected %.0f +- 168 by the MMU threshold" % (p[0][0], want))
 if pauses != s["counters"]["pfc_pauses"] or len(p) - pauses != s["counters"]["pfc_resumes"]:
     errs.append("pfc.txt %d/%d, summary %d/%d" % (pauses, len(p) - pauses, s["counters"]["pfc_pauses"], s["counters"]["pfc_resumes"]))
 if errs:

@@ -1137,7 +1137,28 @@ static void test_pfc_defaults_values_and_errors(void)
 	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {quanta: 70000}}\n%s", w);
 	expect_error(t, 2, "fabric.pfc.quanta: must be 1..65535");
 	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\nfabric: {pfc: {threshold: adaptive}}\n%s", w);
-	expect_error(t, 2, "fabric.pfc.threshold: expected dynamic or static");
+	expect_error(t, 2, "fabric.pfc.threshold: expected dynamic, static or ns3");
+
+	/* threshold: ns3 is the HPCC code's MMU; headers.pfc the frame size. */
+	struct tmpdir td;
+	struct fe_experiment e;
+	snprintf(t, sizeof(t), "topology: {kind: switch, hosts: 2}\n"
+		 "fabric: {pfc: {threshold: ns3}, headers: {pfc: 43B}}\n%s", w);
+	CU_ASSERT_EQUAL_FATAL(load_text(&td, t, &e), 0);
+	CU_ASSERT_EQUAL(e.pfc_ns3_mmu, 1);
+	CU_ASSERT_EQUAL(e.pfc_frame_bytes, 43);
+	fe_experiment_free(&e);
+	tmpdir_remove(&td);
+	/* The profile sets them; the file's threshold: dynamic takes the MMU back. */
+	snprintf(t, sizeof(t), "profile: ns3-hpcc\ntopology: {kind: switch, hosts: 2}\n"
+		 "fabric: {pfc: {threshold: dynamic}}\n%s", w);
+	CU_ASSERT_EQUAL_FATAL(load_text(&td, t, &e), 0);
+	CU_ASSERT_EQUAL(e.pfc_ns3_mmu, 0);
+	CU_ASSERT_EQUAL(e.pfc_frame_bytes, 43);
+	CU_ASSERT_EQUAL(e.ack_prio, e.data_prio);
+	CU_ASSERT_EQUAL(e.ack_first_at_nic, 1);
+	fe_experiment_free(&e);
+	tmpdir_remove(&td);
 }
 
 static const struct unit_test load_tests[] = {

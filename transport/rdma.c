@@ -313,7 +313,8 @@ static void send_ctrl(struct tp *tp, struct tp_qp *qp, uint8_t type, uint32_t ps
 	else if (type == NET_PKT_CNP)
 		tp->ctr.cnps++;
 	const struct net_node *host = &tp->net->nodes[qp->dst];
-	net_port_send(tp->net, net_route(tp->net, host, qp->src, qp->hash), p, 0);
+	net_port_send(tp->net, net_route(tp->net, host, qp->src, qp->hash), p,
+		      tp->cfg.ack_ctrl_queue);
 }
 
 static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, uint64_t now)

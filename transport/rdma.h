@@ -45,6 +45,10 @@ struct tp_cfg {
 	/* 1: source ports count from 10000 per (src, dst) pair, as the HPCC
 	 * code numbers them; 0: per source host */
 	int sport_per_pair;
+	/* 1: ACKs and NACKs leave the receiving NIC through its control queue,
+	 * ahead of data and never paused (the HPCC code's ACK_HIGH_PRIO 1);
+	 * their class still applies in switches */
+	int ack_ctrl_queue;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
