@@ -124,6 +124,7 @@ struct fe_experiment {
 	int pfc_ns3_mmu;          /* threshold: ns3 (the HPCC code's switch MMU) */
 	uint32_t pfc_frame_bytes; /* headers.pfc; 0: 64 */
 	int ack_first_at_nic;     /* ACKs leave the NIC ahead of data, never paused (profile) */
+	int pace_at_line_rate;    /* ns-3 RATE_BOUND 0: the CC rate does not pace data */
 	uint64_t pfc_deadlock_timeout_ps; /* default 1 ms; 0 disables the detector */
 	int pfc_deadlock_stop;    /* default 0 */
 	int pfc_line;

@@ -321,9 +321,7 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 	if (!strcmp(k, "RATE_BOUND")) {
 		if (get_uint(l, 0, 1, &u, err, errlen))
 			return -1;
-		if (!u)
-			return lfail(l, err, errlen, "0 (sending without pacing at the CC rate) is not "
-				     "modelled by pktsim yet");
+		e->pace_at_line_rate = !u;
 		return 0;
 	}
 	if (!strcmp(k, "ACK_HIGH_PRIO")) {

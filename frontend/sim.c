@@ -331,6 +331,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		.ack_prio = e->ack_prio, .seed = s->seed, .cc = cc, .cc_cfg = s->cc_cfg,
 		.keep_gap_on_rate_change = e->profile_ns3, .ns3_acks = e->profile_ns3,
 		.sport_per_pair = e->profile_ns3, .ack_ctrl_queue = e->ack_first_at_nic,
+		.pace_at_line_rate = e->pace_at_line_rate,
 	};
 	if (tp_create(s->net, &tc, &s->tp)) {
 		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);

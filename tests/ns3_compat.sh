@@ -146,6 +146,20 @@ EOF
 	); then ok fattree_fct_lines; else bad fattree_fct_lines "$out"; fi
 fi
 
+# RATE_BOUND 0: DCQCN still computes rates but data leaves at the line rate,
+# so the incast is work-conserving: the bottleneck sends the 8000 frames back
+# to back from the first arrival (83.84 + 1000 ns), the last reaches host 0
+# at 1083.84 + 8000 x 83.84 + 1000 ns, and its ACK returns in 2 x 4.8 +
+# 2000 ns: the last FCT is 674813.44 ns, printed 674813.
+if [ -d "$T/incast" ]; then
+	rm -rf "$T/unbound" && cp -r "$T/incast" "$T/unbound"
+	sed 's/^RATE_BOUND .*/RATE_BOUND 0/' "$T/incast/config.txt" >"$T/unbound/config.txt"
+	if (cd "$T/unbound" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err) &&
+		[ "$(awk '{ print $7 }' "$T/unbound/fct.txt" | sort -n | tail -1)" = 674813 ]
+	then ok rate_bound_0_work_conserving
+	else bad rate_bound_0_work_conserving "$(cat "$T/unbound/fct.txt" "$T/unbound/err")"; fi
+fi
+
 # Source ports count from 10000 per (src, dst) pair, as that code numbers
 # them: 1->0 twice gets 10000 and 10001, 2->0 and 1->3 get 10000 each.
 if [ -d "$T/incast" ]; then

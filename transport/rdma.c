@@ -170,7 +170,7 @@ static void rto_disarm(struct tp *tp, struct tp_qp *qp)
 
 static uint64_t pace_ps(const struct tp *tp, const struct tp_qp *qp, uint32_t wire)
 {
-	if (qp->cc.rate_bps >= qp->port->rate_bps)
+	if (qp->cc.rate_bps >= qp->port->rate_bps || tp->cfg.pace_at_line_rate)
 		return net_port_ser_ps(tp->net, qp->port, wire);
 	uint64_t bytes = (uint64_t)wire + tp->net->cfg.wire_overhead_bytes;
 	return tp->net->cfg.trunc_ns ? net_ser_trunc_ns(bytes, qp->cc.rate_bps)

@@ -49,6 +49,9 @@ struct tp_cfg {
 	 * ahead of data and never paused (the HPCC code's ACK_HIGH_PRIO 1);
 	 * their class still applies in switches */
 	int ack_ctrl_queue;
+	/* 1: data leaves at the line rate whatever the CC rate (the HPCC
+	 * code's RATE_BOUND 0) */
+	int pace_at_line_rate;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
