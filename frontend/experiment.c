@@ -1547,13 +1547,24 @@ void fe_experiment_init(struct fe_experiment *exp)
 	exp->trace.end_ps = NET_TIME_NEVER;
 }
 
-static int add_cc_param(struct fe_experiment *e, const char *key, const char *value)
+int fe_experiment_set_cc_param(struct fe_experiment *e, const char *key, const char *value,
+			       int line)
 {
+	for (size_t i = 0; i < e->ncc_params; i++)
+		if (!strcmp(e->cc_params[i].key, key)) {
+			char *v = strdup(value);
+			if (!v)
+				return -1;
+			free(e->cc_params[i].value);
+			e->cc_params[i].value = v;
+			e->cc_params[i].line = line;
+			return 0;
+		}
 	struct fe_kv *kv = realloc(e->cc_params, (e->ncc_params + 1) * sizeof(*kv));
 	if (!kv)
 		return -1;
 	e->cc_params = kv;
-	kv[e->ncc_params] = (struct fe_kv){ strdup(key), strdup(value), 0 };
+	kv[e->ncc_params] = (struct fe_kv){ strdup(key), strdup(value), line };
 	if (!kv[e->ncc_params].key || !kv[e->ncc_params].value) {
 		free(kv[e->ncc_params].key);
 		free(kv[e->ncc_params].value);
@@ -1579,7 +1590,7 @@ int fe_profile_ns3_hpcc(struct fe_experiment *e)
 	e->ack_first_at_nic = 1;
 	snprintf(e->cc, sizeof(e->cc), "dcqcn");
 	drop_cc_params(e);
-	return add_cc_param(e, "preset", "hpcc-ns3");
+	return fe_experiment_set_cc_param(e, "preset", "hpcc-ns3", 0);
 }
 
 static char *dir_of(const char *path)

@@ -154,6 +154,11 @@ struct fe_experiment {
 /* Every field at its default (what a minimal experiment file gets). */
 void fe_experiment_init(struct fe_experiment *exp);
 
+/* Set congestion-control parameter key to value (replacing an earlier one),
+ * as if the file said it at line; 0, or -1 out of memory. */
+int fe_experiment_set_cc_param(struct fe_experiment *exp, const char *key, const char *value,
+			       int line);
+
 /* The ns3-hpcc profile's defaults (doc/ns3.md), set on exp before its own
  * keys; 0, or -1 out of memory. */
 int fe_profile_ns3_hpcc(struct fe_experiment *exp);

@@ -105,28 +105,7 @@ static int cc_param(struct fe_experiment *e, const struct cfgline *l, const char
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);
-	for (size_t i = 0; i < e->ncc_params; i++)
-		if (!strcmp(e->cc_params[i].key, key)) {
-			char *v = strdup(val);
-			if (!v)
-				return -1;
-			free(e->cc_params[i].value);
-			e->cc_params[i].value = v;
-			e->cc_params[i].line = l ? l->line : 0;
-			return 0;
-		}
-	struct fe_kv *kv = realloc(e->cc_params, (e->ncc_params + 1) * sizeof(*kv));
-	if (!kv)
-		return -1;
-	e->cc_params = kv;
-	kv[e->ncc_params] = (struct fe_kv){ strdup(key), strdup(val), l ? l->line : 0 };
-	if (!kv[e->ncc_params].key || !kv[e->ncc_params].value) {
-		free(kv[e->ncc_params].key);
-		free(kv[e->ncc_params].value);
-		return -1;
-	}
-	e->ncc_params++;
-	return 0;
+	return fe_experiment_set_cc_param(e, key, val, l ? l->line : 0);
 }
 
 /* A time in us (the HPCC code's unit for these keys) as a parameter. That
