@@ -125,6 +125,9 @@ struct fe_experiment {
 	uint32_t pfc_frame_bytes; /* headers.pfc; 0: 64 */
 	int ack_first_at_nic;     /* ACKs leave the NIC ahead of data, never paused (profile) */
 	int pace_at_line_rate;    /* ns-3 RATE_BOUND 0: the CC rate does not pace data */
+	int ns3_win;              /* ns-3 HAS_WIN: a BDP window per QP */
+	int ns3_global_t;         /* ns-3 GLOBAL_T: the largest pair BDP for every QP */
+	int ns3_var_win;          /* ns-3 VAR_WIN: the window scaled by the rate */
 	uint64_t pfc_deadlock_timeout_ps; /* default 1 ms; 0 disables the detector */
 	int pfc_deadlock_stop;    /* default 0 */
 	int pfc_line;

@@ -288,13 +288,19 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 		e->ack_every = 1;
 		return 0;
 	}
-	if (!strcmp(k, "L2_BACK_TO_ZERO") || !strcmp(k, "HAS_WIN")) {
+	if (!strcmp(k, "L2_BACK_TO_ZERO")) {
 		if (get_uint(l, 0, 1, &u, err, errlen))
 			return -1;
 		if (u)
-			return lfail(l, err, errlen, "1 is not modelled by pktsim yet (%s)",
-				     !strcmp(k, "HAS_WIN") ? "a per-QP window of one BDP"
-							   : "a NACK restarting the message");
+			return lfail(l, err, errlen, "1 is not modelled by pktsim yet (a NACK "
+				     "restarting from its chunk)");
+		return 0;
+	}
+	if (!strcmp(k, "HAS_WIN") || !strcmp(k, "GLOBAL_T") || !strcmp(k, "VAR_WIN")) {
+		if (get_uint(l, 0, UINT32_MAX, &u, err, errlen))
+			return -1;
+		*(!strcmp(k, "HAS_WIN") ? &e->ns3_win : !strcmp(k, "GLOBAL_T") ? &e->ns3_global_t
+									 : &e->ns3_var_win) = u != 0;
 		return 0;
 	}
 	if (!strcmp(k, "RATE_BOUND")) {
@@ -309,8 +315,6 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 		e->ack_first_at_nic = (int)u;
 		return 0;
 	}
-	if (!strcmp(k, "VAR_WIN") || !strcmp(k, "GLOBAL_T"))
-		return get_uint(l, 0, 1, &u, err, errlen);
 	if (!strcmp(k, "EWMA_GAIN")) {
 		if (get_double(l, 0, 1, &d, err, errlen))
 			return -1;
@@ -398,6 +402,7 @@ static int ns3_defaults(struct fe_experiment *e)
 {
 	e->stop_ps = 3010 * NET_PS_PER_MS;
 	int rc = fe_profile_ns3_hpcc(e);
+	e->ns3_win = e->ns3_global_t = 1;     /* HAS_WIN and GLOBAL_T default to 1 */
 	e->ack_first_at_nic = 0;              /* ACK_HIGH_PRIO's default */
 	return rc || cc_param(e, NULL, "g", "0") ||
 	       cc_param(e, NULL, "alpha_timer", "55us") ||
@@ -453,8 +458,6 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 		{ "RP_TIMER", "its default 0 would fire the rate-increase timer without end" },
 		{ "RATE_AI", "its default is an empty rate" },
 		{ "RATE_HAI", "its default is an empty rate" },
-		{ "HAS_WIN", "its default 1 asks for a window, which pktsim does not model yet: "
-			     "add HAS_WIN 0" },
 	};
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!listed(seen, required[i].key)) {

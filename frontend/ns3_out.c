@@ -70,22 +70,103 @@ int fe_ns3_out_open(struct fe_ns3_out **out, const struct fe_experiment *e, stru
 	return 0;
 }
 
-uint64_t fe_ns3_standalone_ns(const struct net *net, const struct tp *tp, const struct tp_qp *qp)
+/* One hop of the HPCC code's route accounting: delay and a payload's
+ * serialization in whole ns, and the slowest rate. */
+static void hop(const struct net_port *p, uint64_t mtu, uint64_t *delay_ns, uint64_t *tx_ns,
+		uint64_t *bw)
+{
+	*delay_ns += p->delay_ps / 1000;
+	*tx_ns += mtu * 8 * 1000000000ull / p->rate_bps;
+	if (p->rate_bps < *bw)
+		*bw = p->rate_bps;
+}
+
+/* The pair's base RTT (ns) and slowest rate along the QP's route; -1 if
+ * there is none. */
+static int pair_base(const struct net *net, uint64_t mtu, uint32_t src, uint32_t dst,
+		     uint32_t hash, uint64_t *rtt_ns, uint64_t *bw)
 {
 	struct net_port *path[TP_MAX_HOPS];
-	int h = net_path(net, qp->src, qp->dst, qp->hash, path, TP_MAX_HOPS);
+	int h = net_path(net, src, dst, hash, path, TP_MAX_HOPS);
 	if (h <= 0 || h > TP_MAX_HOPS)
+		return -1;
+	uint64_t delay_ns = 0, tx_ns = 0;
+	*bw = UINT64_MAX;
+	for (int i = 0; i < h; i++)
+		hop(path[i], mtu, &delay_ns, &tx_ns, bw);
+	*rtt_ns = 2 * delay_ns + tx_ns;
+	return 0;
+}
+
+static uint64_t bdp_of(uint64_t rtt_ns, uint64_t bw)
+{
+	return (uint64_t)((unsigned __int128)rtt_ns * bw / 1000000000u / 8);
+}
+
+uint64_t fe_ns3_standalone_ns(const struct net *net, const struct tp *tp, const struct tp_qp *qp)
+{
+	uint64_t mtu = tp->cfg.mtu_bytes, rtt, bw;
+	if (pair_base(net, mtu, qp->src, qp->dst, qp->hash, &rtt, &bw))
 		return 0;
-	uint64_t mtu = tp->cfg.mtu_bytes, delay_ns = 0, tx_ns = 0, bw = UINT64_MAX;
-	for (int i = 0; i < h; i++) {
-		delay_ns += path[i]->delay_ps / 1000;
-		tx_ns += mtu * 8 * 1000000000ull / path[i]->rate_bps;
-		if (path[i]->rate_bps < bw)
-			bw = path[i]->rate_bps;
-	}
 	uint64_t pkts = (qp->size_bytes + mtu - 1) / mtu;
 	unsigned __int128 bytes = qp->size_bytes + pkts * (uint64_t)tp->cfg.hdr_data_bytes;
-	return 2 * delay_ns + tx_ns + (uint64_t)(bytes * 8 * 1000000000ull / bw);
+	return rtt + (uint64_t)(bytes * 8 * 1000000000ull / bw);
+}
+
+uint64_t fe_ns3_pair_bdp(const struct net *net, uint32_t mtu, uint32_t src, uint32_t dst,
+			 uint32_t hash)
+{
+	uint64_t rtt, bw;
+	return pair_base(net, mtu, src, dst, hash, &rtt, &bw) ? 0 : bdp_of(rtt, bw);
+}
+
+uint64_t fe_ns3_max_bdp(const struct net *net, uint32_t mtu)
+{
+	uint32_t n = net->nnodes;
+	uint64_t *delay = malloc(n * sizeof(*delay)), *tx = malloc(n * sizeof(*tx));
+	uint64_t *bw = malloc(n * sizeof(*bw));
+	uint32_t *queue = malloc(n * sizeof(*queue)), *seen = calloc(n, sizeof(*seen));
+	uint64_t best = 0;
+	if (!delay || !tx || !bw || !queue || !seen)
+		goto out;
+	for (uint32_t h = 0; h < n; h++) {
+		if (net->nodes[h].kind != NET_HOST)
+			continue;
+		/* seen[v] == h + 1: reached from h (no clearing between hosts). */
+		uint32_t head = 0, tail = 0;
+		queue[tail++] = h;
+		seen[h] = h + 1;
+		delay[h] = tx[h] = 0;
+		bw[h] = UINT64_MAX;
+		while (head < tail) {
+			uint32_t u = queue[head++];
+			const struct net_node *nu = &net->nodes[u];
+			for (uint32_t i = 0; i < nu->nports; i++) {
+				const struct net_port *p = &nu->ports[i];
+				if (!p->peer)
+					continue;
+				uint32_t v = p->peer->node->id;
+				if (seen[v] == h + 1)
+					continue;
+				seen[v] = h + 1;
+				delay[v] = delay[u];
+				tx[v] = tx[u];
+				bw[v] = bw[u];
+				hop(p, mtu, &delay[v], &tx[v], &bw[v]);
+				if (net->nodes[v].kind == NET_SWITCH)
+					queue[tail++] = v;
+				else if (bdp_of(2 * delay[v] + tx[v], bw[v]) > best)
+					best = bdp_of(2 * delay[v] + tx[v], bw[v]);
+			}
+		}
+	}
+out:
+	free(delay);
+	free(tx);
+	free(bw);
+	free(queue);
+	free(seen);
+	return best;
 }
 
 void fe_ns3_out_fct(struct fe_ns3_out *o, const struct tp_qp *qp, uint16_t dport, uint64_t now_ps)

@@ -42,4 +42,14 @@ static inline uint32_t fe_ns3_ip(uint32_t node)
  * with a header per packet at the path's slowest rate. */
 uint64_t fe_ns3_standalone_ns(const struct net *net, const struct tp *tp, const struct tp_qp *qp);
 
+/* That code's bandwidth-delay product of a pair, in bytes: base RTT (as
+ * above, ns) x the path's slowest rate / 8, integer. */
+uint64_t fe_ns3_pair_bdp(const struct net *net, uint32_t mtu, uint32_t src, uint32_t dst,
+			 uint32_t hash);
+/* The largest pair BDP over all host pairs (GLOBAL_T), found as that code
+ * finds it: a breadth-first search from every host through switches,
+ * accumulating along the first path that reaches each node. 0 out of
+ * memory or without hosts. */
+uint64_t fe_ns3_max_bdp(const struct net *net, uint32_t mtu);
+
 #endif

@@ -77,6 +77,7 @@ struct sim {
 	size_t ncolls;
 	int trace_closed;
 	struct fe_ns3_out *ns3out;   /* the ns-3 FCT / PFC files, if asked for */
+	uint64_t global_win;         /* ns-3 HAS_WIN with GLOBAL_T: every QP's window */
 };
 
 static int seterr(struct sim *s, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -331,7 +332,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		.ack_prio = e->ack_prio, .seed = s->seed, .cc = cc, .cc_cfg = s->cc_cfg,
 		.keep_gap_on_rate_change = e->profile_ns3, .ns3_acks = e->profile_ns3,
 		.sport_per_pair = e->profile_ns3, .ack_ctrl_queue = e->ack_first_at_nic,
-		.pace_at_line_rate = e->pace_at_line_rate,
+		.pace_at_line_rate = e->pace_at_line_rate, .var_win = e->ns3_var_win,
 	};
 	if (tp_create(s->net, &tc, &s->tp)) {
 		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);
@@ -352,6 +353,11 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 	}
 	if (fe_ns3_out_open(&s->ns3out, e, s->net, s->tp, err, errlen))
 		goto fail;
+	if (e->ns3_win && e->ns3_global_t && !(s->global_win = fe_ns3_max_bdp(s->net, e->mtu_bytes))) {
+		snprintf(err, errlen, "%s: HAS_WIN with GLOBAL_T: no host pair to take a window from "
+			 "(or out of memory)", e->path);
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -619,7 +625,15 @@ static int send_msg(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, u
 	}
 	s->msgs[id] = (struct sim_msg){ .tag = tag, .cb = cb, .arg = arg, .flow = flow };
 	rc = tp_post(s->tp, src, dst, bytes, prio, msg_event, s, qpo);
-	return rc ? engine_err(s, rc) : 0;
+	if (rc)
+		return engine_err(s, rc);
+	if (s->exp->ns3_win) {
+		struct tp_qp *qp = s->tp->qps[id];
+		qp->fixed_win = s->exp->ns3_global_t
+					? s->global_win
+					: fe_ns3_pair_bdp(s->net, s->exp->mtu_bytes, src, dst, qp->hash);
+	}
+	return 0;
 }
 
 int sim_send(struct sim *s, uint32_t src, uint32_t dst, uint64_t bytes, uint64_t tag, sim_cb cb,

@@ -160,6 +160,34 @@ if [ -d "$T/incast" ]; then
 	else bad rate_bound_0_work_conserving "$(cat "$T/unbound/fct.txt" "$T/unbound/err")"; fi
 fi
 
+# HAS_WIN 1: each QP keeps at most one BDP in flight. Every pair here is 2
+# hops: base RTT 2 x 2000 + 2 x 80 ns = 4160 ns, x 100 Gb/s / 8 = 52000 B,
+# the pair's (GLOBAL_T 0) and the largest (GLOBAL_T 1) alike: 52 frames of
+# 1048 B. So an ingress holds at most 54496 B, under the 111770 B at which
+# the MMU pauses it (see the first-PAUSE check): no PAUSE at all, and the
+# queue to host 0 stays under 8 x 54496 = 435968 B.
+if [ -d "$T/incast" ]; then
+	for gt in 0 1; do
+		rm -rf "$T/win" && cp -r "$T/incast" "$T/win"
+		sed "s/^HAS_WIN .*/HAS_WIN 1/; s/^GLOBAL_T .*/GLOBAL_T $gt/" "$T/incast/config.txt" \
+			>"$T/win/config.txt"
+		if (cd "$T/win" && "$PKTSIM" run --ns3 config.txt --json >summary.json 2>err) &&
+			out=$(python3 - "$T/win" <<'EOF'
+import json, sys
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))
+c = s["counters"]
+q = max(p["max_queue_bytes"] for p in s["ports"])
+lines = open(d + "/fct.txt").read().split("\n")
+if c["pfc_pauses"] or c["drops"] or q > 435968 or len(lines) != 9:
+    print("pauses %d, drops %d, deepest queue %d B, %d FCT lines" % (c["pfc_pauses"], c["drops"], q, len(lines) - 1))
+    sys.exit(1)
+EOF
+			); then ok "window_global_t_$gt"
+		else bad "window_global_t_$gt" "${out:-$(cat "$T/win/err")}"; fi
+	done
+fi
+
 # Source ports count from 10000 per (src, dst) pair, as that code numbers
 # them: 1->0 twice gets 10000 and 10001, 2->0 and 1->3 get 10000 each.
 if [ -d "$T/incast" ]; then
@@ -209,12 +237,12 @@ refuse() {
 }
 if [ -d "$T/one-flow" ]; then
 	refuse other_cc "CC_MODE 3" "CC_MODE: 3 (HPCC) is not modelled by pktsim yet"
-	refuse window "HAS_WIN 1" "HAS_WIN: 1 is not modelled"
+	refuse back_to_zero "L2_BACK_TO_ZERO 1" "L2_BACK_TO_ZERO: 1 is not modelled"
 	refuse short_map "KMAX_MAP 2 100000000000 1600" "KMAX_MAP: says 2 entries, so 4 values"
 	refuse bad_rate "RATE_AI fast" "RATE_AI:"
 	refuse no_value "BUFFER_SIZE" "BUFFER_SIZE: missing its value"
 	# without KEY: refused, naming it (DCTCP_RATE_AI must not pass for RATE_AI)
-	for key in FLOW_FILE RATE_AI HAS_WIN; do
+	for key in FLOW_FILE RATE_AI RP_TIMER; do
 		rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"
 		grep -v "^$key " "$T/one-flow/config.txt" >"$T/bad/config.txt"
 		if (cd "$T/bad" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err) ||

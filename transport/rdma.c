@@ -253,7 +253,18 @@ static struct net_pkt *make_data(struct tp *tp, struct tp_qp *qp, uint64_t now)
 
 static int window_blocked(const struct tp_qp *qp)
 {
-	return qp->snd_nxt - qp->snd_una >= qp->cc.window_bytes;
+	uint64_t w = qp->cc.window_bytes;
+	if (qp->fixed_win) {
+		uint64_t fw = qp->fixed_win;
+		if (qp->tp->cfg.var_win && qp->cc.line_rate_bps) {
+			fw = (uint64_t)((unsigned __int128)fw * qp->cc.rate_bps / qp->cc.line_rate_bps);
+			if (!fw)
+				fw = 1;
+		}
+		if (fw < w)
+			w = fw;
+	}
+	return qp->snd_nxt - qp->snd_una >= w;
 }
 
 /* The NIC port is free for class cls: serve the next eligible QP of that

@@ -52,6 +52,9 @@ struct tp_cfg {
 	/* 1: data leaves at the line rate whatever the CC rate (the HPCC
 	 * code's RATE_BOUND 0) */
 	int pace_at_line_rate;
+	/* with a QP's fixed_win: 1 scales the window by rate / line rate (the
+	 * HPCC code's VAR_WIN), at least 1 byte */
+	int var_win;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
@@ -69,6 +72,7 @@ struct tp_qp {
 	uint8_t prio;
 	uint8_t active;              /* in its port's round-robin ring */
 	uint32_t hash;
+	uint64_t fixed_win;          /* bytes in flight at most (0: none), besides the CC's */
 	uint64_t size_bytes;
 	uint64_t start_ps;
 	uint64_t done_ps;            /* sender completion, NET_TIME_NEVER until then */
