@@ -112,6 +112,7 @@ struct fe_experiment {
 	double ecn_pmax;          /* default 0.2 */
 	struct net_ecn_rate *ecn_rates; /* per link rate (by_rate; ns-3 *_MAP keys) */
 	size_t necn_rates;
+	int ecn_rates_only;       /* --ns3: a rate missing from the maps is an error */
 	int ecn_line;
 	/* PFC (802.1Qbb) at switch ingresses */
 	int pfc_enabled;          /* default 0 */

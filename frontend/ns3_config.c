@@ -470,6 +470,7 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 			    "and FLOW_FILE)", path, !e->ns3_topology ? "TOPOLOGY_FILE" : "FLOW_FILE");
 		goto out;
 	}
+	e->ecn_rates_only = e->necn_rates > 0 && e->ecn_enabled;
 	for (size_t i = 0; i < e->necn_rates; i++) {
 		struct net_ecn_rate *r = &e->ecn_rates[i];
 		if (!r->kmax_bytes || r->pmax < 0) {

@@ -185,6 +185,7 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 		goto nomem;
 
 	struct net_port *pp = net->ports;
+	uint64_t unlisted_rate = 0;      /* a switch port rate ECN has no entry for */
 	for (uint32_t i = 0; i < g->nnodes; i++) {
 		struct net_node *n = &net->nodes[i];
 		n->net = net;
@@ -229,12 +230,16 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 									: lk->rate_bps / 250000;
 				p->ecn_kmax_bytes = cfg->ecn.kmax_bytes ? cfg->ecn.kmax_bytes
 									: lk->rate_bps / 62500;
-				for (size_t r = 0; r < cfg->ecn.nby_rate; r++)
-					if (cfg->ecn.by_rate[r].rate_bps == lk->rate_bps) {
-						p->ecn_kmin_bytes = cfg->ecn.by_rate[r].kmin_bytes;
-						p->ecn_kmax_bytes = cfg->ecn.by_rate[r].kmax_bytes;
-						p->ecn_pmax = cfg->ecn.by_rate[r].pmax;
-					}
+				size_t r = 0;
+				while (r < cfg->ecn.nby_rate && cfg->ecn.by_rate[r].rate_bps != lk->rate_bps)
+					r++;
+				if (r < cfg->ecn.nby_rate) {
+					p->ecn_kmin_bytes = cfg->ecn.by_rate[r].kmin_bytes;
+					p->ecn_kmax_bytes = cfg->ecn.by_rate[r].kmax_bytes;
+					p->ecn_pmax = cfg->ecn.by_rate[r].pmax;
+				} else if (cfg->ecn.by_rate_only && !unlisted_rate) {
+					unlisted_rate = lk->rate_bps;
+				}
 			}
 			net_event_init(&p->tx_ev, port_tx_event, p);
 			net_event_init(&p->arr_ev, port_arrive_event, p);
@@ -266,6 +271,12 @@ int net_create(struct net_engine *eng, const struct net_cfg *cfg, const struct t
 	}
 	free(deg);
 	deg = NULL;
+	if (unlisted_rate) {
+		net_seterr(eng, "ECN: no thresholds are given for the %llu b/s links",
+			   (unsigned long long)unlisted_rate);
+		net_destroy(net);
+		return NET_ERR_INVAL;
+	}
 	/* ns3_mmu: the threshold's shift is 3 at the hosts' link rate (the
 	 * first host's first port) and one less per doubling above it. */
 	if (cfg->pfc.enabled && cfg->pfc.ns3_mmu && net->nnodes && net->nodes[0].nports) {

@@ -232,6 +232,7 @@ struct net_ecn_cfg {
 	const struct net_ecn_rate *by_rate; /* a port of a listed rate uses its entry (read by
 					    * net_create only) */
 	size_t nby_rate;
+	int by_rate_only;            /* a switch port of an unlisted rate is an error */
 };
 
 /* RED marking probability for a queue of q bytes: 0 up to Kmin, rising

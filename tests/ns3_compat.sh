@@ -241,6 +241,14 @@ if [ -d "$T/one-flow" ]; then
 	refuse short_map "KMAX_MAP 2 100000000000 1600" "KMAX_MAP: says 2 entries, so 4 values"
 	refuse bad_rate "RATE_AI fast" "RATE_AI:"
 	refuse no_value "BUFFER_SIZE" "BUFFER_SIZE: missing its value"
+	# ECN maps without the links' rate: refused, as that code asserts.
+	rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"
+	sed 's/^\(K[MAXIN]*_MAP\) .*/\1 1 25000000000 400/; s/^PMAX_MAP .*/PMAX_MAP 1 25000000000 0.2/' \
+		"$T/one-flow/config.txt" >"$T/bad/config.txt"
+	if (cd "$T/bad" && "$PKTSIM" run --ns3 config.txt >/dev/null 2>err) ||
+		! grep -q "no thresholds are given for the 100000000000 b/s links" "$T/bad/err"; then
+		bad ecn_map_missing_rate "$(cat "$T/bad/err")"
+	else ok ecn_map_missing_rate; fi
 	# without KEY: refused, naming it (DCTCP_RATE_AI must not pass for RATE_AI)
 	for key in FLOW_FILE RATE_AI RP_TIMER; do
 		rm -rf "$T/bad" && cp -r "$T/one-flow" "$T/bad"
