@@ -1673,6 +1673,7 @@ void fe_experiment_free(struct fe_experiment *exp)
 	free(exp->ecn_rates);
 	free(exp->fct_path);
 	free(exp->pfc_path);
+	free(exp->qlen_path);
 	memset(exp, 0, sizeof(*exp));
 }
 

@@ -150,6 +150,8 @@ struct fe_experiment {
 	struct fe_trace_cfg trace;
 	char *fct_path;           /* ns-3 FCT file (output.fct), NULL: none */
 	char *pfc_path;           /* ns-3 PFC file (output.pfc), NULL: none */
+	char *qlen_path;          /* ns-3 queue-length monitor file, NULL: none */
+	uint64_t qlen_start_ps, qlen_end_ps;
 
 	/* profile: ns3-hpcc (doc/ns3.md): the HPCC ns-3 code's modelling choices */
 	int profile_ns3;

@@ -241,7 +241,7 @@ static void note(char *buf, size_t len, const char *key)
 static const char *const unmodelled[] = {
 	"ENABLE_TRACE", "TRACE_OUTPUT_FILE", "INT_MULTI", "U_TARGET", "MI_THRESH", "FAST_REACT",
 	"MULTI_RATE", "SAMPLE_FEEDBACK", "NIC_TOTAL_PAUSE_TIME", "LINK_DOWN", "DCTCP_RATE_AI",
-	"PINT_LOG_BASE", "PINT_PROB", "QLEN_MON_FILE", "QLEN_MON_START", "QLEN_MON_END",
+	"PINT_LOG_BASE", "PINT_PROB",
 	"RATE_ON_FIRST_CNP", "TIMELY_T_LOW", "TIMELY_T_HIGH", "TIMELY_BETA", "TIMELY_ALPHA",
 	"USE_DYNAMIC_PFC_THRESHOLD", "L2_CHUNK_SIZE", "L2_WAIT_FOR_ACK",
 };
@@ -386,6 +386,14 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 		return get_path(l, &e->fct_path, err, errlen);
 	if (!strcmp(k, "PFC_OUTPUT_FILE"))
 		return get_path(l, &e->pfc_path, err, errlen);
+	if (!strcmp(k, "QLEN_MON_FILE"))
+		return get_path(l, &e->qlen_path, err, errlen);
+	if (!strcmp(k, "QLEN_MON_START") || !strcmp(k, "QLEN_MON_END")) {
+		if (get_uint(l, 0, UINT64_MAX / 1000, &u, err, errlen))
+			return -1;
+		*(!strcmp(k, "QLEN_MON_START") ? &e->qlen_start_ps : &e->qlen_end_ps) = u * 1000;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(unmodelled) / sizeof(unmodelled[0]); i++)
 		if (!strcmp(k, unmodelled[i])) {
 			note(unm, unmlen, k);
@@ -403,6 +411,8 @@ static int ns3_defaults(struct fe_experiment *e)
 	e->stop_ps = 3010 * NET_PS_PER_MS;
 	int rc = fe_profile_ns3_hpcc(e);
 	e->ns3_win = e->ns3_global_t = 1;     /* HAS_WIN and GLOBAL_T default to 1 */
+	e->qlen_start_ps = 2000 * NET_PS_PER_MS;
+	e->qlen_end_ps = 2100 * NET_PS_PER_MS;
 	e->ack_first_at_nic = 0;              /* ACK_HIGH_PRIO's default */
 	return rc || cc_param(e, NULL, "g", "0") ||
 	       cc_param(e, NULL, "alpha_timer", "55us") ||

@@ -16,10 +16,11 @@
 #include <string.h>
 
 #include "net/engine.h"
+#include "net/qmon.h"
 
 struct fe_ns3_out {
-	FILE *fct, *pfc;
-	char *fct_path, *pfc_path;
+	FILE *fct, *pfc, *qlen;
+	char *fct_path, *pfc_path, *qlen_path;
 	struct net *net;
 	const struct tp *tp;
 };
@@ -46,7 +47,7 @@ int fe_ns3_out_open(struct fe_ns3_out **out, const struct fe_experiment *e, stru
 		    const struct tp *tp, char *err, size_t errlen)
 {
 	*out = NULL;
-	if (!e->fct_path && !e->pfc_path)
+	if (!e->fct_path && !e->pfc_path && !e->qlen_path)
 		return 0;
 	struct fe_ns3_out *o = calloc(1, sizeof(*o));
 	if (!o) {
@@ -56,12 +57,19 @@ int fe_ns3_out_open(struct fe_ns3_out **out, const struct fe_experiment *e, stru
 	o->net = net;
 	o->tp = tp;
 	if ((e->fct_path && !(o->fct = open_out(e->fct_path, err, errlen))) ||
-	    (e->pfc_path && !(o->pfc = open_out(e->pfc_path, err, errlen)))) {
+	    (e->pfc_path && !(o->pfc = open_out(e->pfc_path, err, errlen))) ||
+	    (e->qlen_path && !(o->qlen = open_out(e->qlen_path, err, errlen)))) {
 		fe_ns3_out_close(o, NULL, 0);
 		return -1;
 	}
 	o->fct_path = e->fct_path ? strdup(e->fct_path) : NULL;
 	o->pfc_path = e->pfc_path ? strdup(e->pfc_path) : NULL;
+	o->qlen_path = e->qlen_path ? strdup(e->qlen_path) : NULL;
+	if (o->qlen && net_qmon_start(net, e->qlen_start_ps, e->qlen_end_ps, o->qlen)) {
+		net_fmt_err(err, errlen, "%s: %s", e->qlen_path, net->eng->errmsg);
+		fe_ns3_out_close(o, NULL, 0);
+		return -1;
+	}
 	if (o->pfc) {
 		net->pfc_rx_hook = pfc_line;
 		net->pfc_rx_ctx = o;
@@ -201,10 +209,14 @@ int fe_ns3_out_close(struct fe_ns3_out *o, char *err, size_t errlen)
 		o->net->pfc_rx_hook = NULL;
 		o->net->pfc_rx_ctx = NULL;
 	}
+	if (o->qlen && o->net)
+		net_qmon_stop(o->net);       /* it writes to the file */
 	int rc = close_one(o->fct, o->fct_path, 0, err, errlen);
 	rc = close_one(o->pfc, o->pfc_path, rc, err, errlen);
+	rc = close_one(o->qlen, o->qlen_path, rc, err, errlen);
 	free(o->fct_path);
 	free(o->pfc_path);
+	free(o->qlen_path);
 	free(o);
 	return rc;
 }

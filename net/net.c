@@ -7,6 +7,7 @@
  * ceil(W*8e12/R) ps (exact for the usual rates: 80 ps/byte at 100 Gb/s).
  */
 #include "net/net.h"
+#include "net/qmon.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,6 +393,7 @@ void net_destroy(struct net *net)
 	if (!net)
 		return;
 	net_drain(net);
+	net_qmon_stop(net);
 	net_event_cancel(net->eng, &net->deadlock_ev);
 	free(net->dl_state);
 	for (uint32_t i = 0; i < net->nports; i++)
@@ -550,6 +552,8 @@ static struct net_pkt *queue_pop(struct net_port *port, int c, uint64_t now)
 {
 	struct net_queue *q = &port->q[c];
 	struct net_pkt *p = q->head;
+	if (port->node->net->qmon)
+		net_qmon_note(port->node->net, port, now);
 	q->head = p->next;
 	/* The next packet is wanted one serialization from now; in a deep
 	 * queue it has long left the cache. */
@@ -711,6 +715,8 @@ void net_port_source(struct net *net, struct net_port *port, int cls, int active
 static void port_enqueue(struct net *net, struct net_port *port, struct net_pkt *p, int c)
 {
 	struct net_queue *q = &port->q[c];
+	if (net->qmon)
+		net_qmon_note(net, port, net->eng->now_ps);
 	p->next = NULL;
 	if (q->tail)
 		q->tail->next = p;

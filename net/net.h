@@ -319,6 +319,7 @@ struct net {
 	void (*pfc_rx_hook)(void *ctx, const struct net_port *port, const struct net_pkt *p);
 	void *pfc_rx_ctx;
 	struct net_trace *trace;     /* NULL: no trace */
+	struct net_qmon *qmon;       /* the ns-3 queue-length monitor (net/qmon.h), or NULL */
 	/* Coordinate routing (ring, torus, multi-dim): NPUs 0..H-1 at
 	 * coordinates (dimension 0 fastest). Per NPU, slots per dimension:
 	 * a ring dimension the ports to the +1 and -1 neighbours, a fully

@@ -188,6 +188,49 @@ EOF
 	done
 fi
 
+# The queue monitor from 2.0 s to 2.1 s: a sample every 100 ns (1,000,001
+# of them, both ends included), dumped at 2.0 s (after one) and 2.1 s. One
+# flow never queues (each frame leaves as the next arrives), so every sample
+# of both switch ports is in bucket 0. In the incast, each port's counts add
+# up to 1,000,001 and the deepest bucket is at most the deepest queue / 1000.
+qmon() {
+	rm -rf "$T/q$1" && cp -r "$T/$1" "$T/q$1"
+	sed 's/^SIMULATOR_STOP_TIME .*/SIMULATOR_STOP_TIME 2.2/' "$T/$1/config.txt" >"$T/q$1/config.txt"
+	printf 'QLEN_MON_FILE qlen.txt\nQLEN_MON_START 2000000000\nQLEN_MON_END 2100000000\n' \
+		>>"$T/q$1/config.txt"
+	(cd "$T/q$1" && "$PKTSIM" run --ns3 config.txt --json >summary.json 2>err)
+}
+if [ -d "$T/one-flow" ] && qmon one-flow; then
+	if [ "$(tr '\n' '|' <"$T/qone-flow/qlen.txt")" = \
+	     "time: 2000000000|2 1 1|2 2 1|time: 2100000000|2 1 1000001|2 2 1000001|" ]
+	then ok qlen_monitor_one_flow
+	else bad qlen_monitor_one_flow "$(cat "$T/qone-flow/qlen.txt")"; fi
+fi
+if [ -d "$T/incast" ] && qmon incast; then
+	if out=$(python3 - "$T/qincast" <<'EOF'
+import json, sys
+d = sys.argv[1]
+s = json.load(open(d + "/summary.json"))
+maxq = {(p["node"], p["port"] + 1): p["max_queue_bytes"] for p in s["ports"]}
+lines = open(d + "/qlen.txt").read().split("\n")
+i = lines.index("time: 2100000000")
+errs = []
+for l in lines[i + 1:i + 10]:
+    f = [int(x) for x in l.split()]
+    c = f[2:]
+    if sum(c) != 1000001:
+        errs.append("switch %d port %d: %d samples" % (f[0], f[1], sum(c)))
+    if len(c) - 1 > maxq.get((f[0], f[1]), 0) // 1000:
+        errs.append("switch %d port %d: bucket %d above the deepest queue" % (f[0], f[1], len(c) - 1))
+if len(lines[i + 1].split()) < 100:
+    errs.append("the port to host 0 never queued: %s" % lines[i + 1][:80])
+if errs:
+    print("; ".join(errs[:4]))
+    sys.exit(1)
+EOF
+	); then ok qlen_monitor_incast; else bad qlen_monitor_incast "$out"; fi
+fi
+
 # Source ports count from 10000 per (src, dst) pair, as that code numbers
 # them: 1->0 twice gets 10000 and 10001, 2->0 and 1->3 get 10000 each.
 if [ -d "$T/incast" ]; then
