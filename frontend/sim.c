@@ -298,6 +298,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 	struct net_cfg nc = { .seed = s->seed, .buffer_bytes = e->buffer_bytes,
 			      .wire_overhead_bytes = e->wire_overhead_bytes,
 			      .trunc_ns = e->truncate_ns,
+			      .host_queue_first = e->profile_ns3,
 			      .ecn = { .enabled = e->ecn_enabled, .at_enqueue = e->ecn_mark_enqueue,
 				       .kmin_bytes = e->ecn_kmin_bytes,
 				       .kmax_bytes = e->ecn_kmax_bytes, .pmax = e->ecn_pmax,

@@ -589,7 +589,8 @@ static struct net_pkt *port_select(struct net *net, struct net_port *port, uint6
 	while (m) {
 		int c = 31 - __builtin_clz(m);
 		uint32_t bit = 1u << c;
-		if ((ms & bit) && (!(mq & bit) || (port->src_turn & bit))) {
+		int qfirst = net->cfg.host_queue_first && port->node->kind == NET_HOST;
+		if ((ms & bit) && (!(mq & bit) || (!qfirst && (port->src_turn & bit)))) {
 			uint64_t w;
 			struct net_pkt *p = net->host_ops.pull(net->host_ctx, port, c, &w);
 			if (p) {

@@ -293,6 +293,8 @@ struct net_cfg {
 	uint64_t seed;
 	uint64_t buffer_bytes;       /* per switch shared buffer */
 	uint32_t wire_overhead_bytes;/* preamble + IFG added to serialization */
+	int host_queue_first;        /* a host port serves its queued packets (ACKs) before its
+				      * own QPs in a class, instead of taking turns */
 	int trunc_ns;                /* serialization (and pacing) truncated to whole ns, as
 				      * the HPCC ns-3 code's clock does: 1048 B at 100 Gb/s
 				      * take 83 ns, not 83.84 */

@@ -231,6 +231,24 @@ EOF
 	); then ok qlen_monitor_incast; else bad qlen_monitor_incast "$out"; fi
 fi
 
+# ACK_HIGH_PRIO 0: ACKs wait in the data class at the NIC, but ahead of the
+# QPs. Host 0 receives two flows (at most one data frame per 83.84 ns in, so
+# at most one ACK made per data frame it sends) while sending its own: each
+# ACK waits at most for the frame on the wire, so the port never holds more
+# than two ACKs (120 B). Taking turns with the QP instead, ACKs would pile up
+# (22 here).
+if [ -d "$T/incast" ]; then
+	rm -rf "$T/ackq" && cp -r "$T/incast" "$T/ackq"
+	sed 's/^ACK_HIGH_PRIO .*/ACK_HIGH_PRIO 0/' "$T/incast/config.txt" >"$T/ackq/config.txt"
+	printf '3\n1 0 3 100 1000000 2.0\n2 0 3 100 1000000 2.0\n0 3 3 100 1000000 2.0\n' \
+		>"$T/ackq/flow.txt"
+	if (cd "$T/ackq" && "$PKTSIM" run --ns3 config.txt --trace t.trace >/dev/null 2>err &&
+		"$PKTSIM" trace stats t.trace --csv --table ports >ports.csv 2>>err) &&
+		q=$(awk -F, '$1 == 0 { print $11 }' "$T/ackq/ports.csv") && [ -n "$q" ] && [ "$q" -le 120 ]
+	then ok acks_ahead_of_qps
+	else bad acks_ahead_of_qps "host 0 queue ${q:-?} B: $(cat "$T/ackq/err")"; fi
+fi
+
 # Source ports count from 10000 per (src, dst) pair, as that code numbers
 # them: 1->0 twice gets 10000 and 10001, 2->0 and 1->3 get 10000 each.
 if [ -d "$T/incast" ]; then
