@@ -129,6 +129,7 @@ struct fe_experiment {
 	int ns3_win;              /* ns-3 HAS_WIN: a BDP window per QP */
 	int ns3_global_t;         /* ns-3 GLOBAL_T: the largest pair BDP for every QP */
 	int ns3_var_win;          /* ns-3 VAR_WIN: the window scaled by the rate */
+	uint64_t ns3_chunk_bytes; /* ns-3 L2_BACK_TO_ZERO with L2_CHUNK_SIZE: go back to a chunk */
 	uint64_t pfc_deadlock_timeout_ps; /* default 1 ms; 0 disables the detector */
 	int pfc_deadlock_stop;    /* default 0 */
 	int pfc_line;

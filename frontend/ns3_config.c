@@ -243,7 +243,7 @@ static const char *const unmodelled[] = {
 	"MULTI_RATE", "SAMPLE_FEEDBACK", "NIC_TOTAL_PAUSE_TIME", "LINK_DOWN", "DCTCP_RATE_AI",
 	"PINT_LOG_BASE", "PINT_PROB",
 	"RATE_ON_FIRST_CNP", "TIMELY_T_LOW", "TIMELY_T_HIGH", "TIMELY_BETA", "TIMELY_ALPHA",
-	"USE_DYNAMIC_PFC_THRESHOLD", "L2_CHUNK_SIZE", "L2_WAIT_FOR_ACK",
+	"USE_DYNAMIC_PFC_THRESHOLD", "L2_WAIT_FOR_ACK",
 };
 
 static const char *const cc_names[] = {
@@ -251,7 +251,8 @@ static const char *const cc_names[] = {
 };
 
 static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, size_t unmlen,
-		 char *unk, size_t unklen, char **trace_file, char *err, size_t errlen)
+		 char *unk, size_t unklen, char **trace_file, int *back_to_zero, char *err,
+		 size_t errlen)
 {
 	const char *k = l->key;
 	uint64_t u;
@@ -291,11 +292,11 @@ static int apply(struct fe_experiment *e, const struct cfgline *l, char *unm, si
 	if (!strcmp(k, "L2_BACK_TO_ZERO")) {
 		if (get_uint(l, 0, 1, &u, err, errlen))
 			return -1;
-		if (u)
-			return lfail(l, err, errlen, "1 is not modelled by pktsim yet (a NACK "
-				     "restarting from its chunk)");
+		*back_to_zero = u ? l->line : 0;
 		return 0;
 	}
+	if (!strcmp(k, "L2_CHUNK_SIZE"))
+		return get_uint(l, 0, UINT32_MAX, &e->ns3_chunk_bytes, err, errlen);
 	if (!strcmp(k, "HAS_WIN") || !strcmp(k, "GLOBAL_T") || !strcmp(k, "VAR_WIN")) {
 		if (get_uint(l, 0, UINT32_MAX, &u, err, errlen))
 			return -1;
@@ -423,6 +424,7 @@ static int ns3_defaults(struct fe_experiment *e)
 int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, size_t errlen)
 {
 	char unm[512] = "", unk[512] = "", seen[2048] = "", *trace_file = NULL, *buf = NULL;
+	int back_to_zero = 0;             /* its line, when 1 */
 	size_t cap = 0;
 	int rc = -1, lineno = 0;
 	fe_experiment_init(e);
@@ -451,7 +453,8 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 		if (!strcmp(l.key, "CC_MODE"))
 			cc_line = l.line;
 		note(seen, sizeof(seen), l.key);
-		if (apply(e, &l, unm, sizeof(unm), unk, sizeof(unk), &trace_file, err, errlen))
+		if (apply(e, &l, unm, sizeof(unm), unk, sizeof(unk), &trace_file, &back_to_zero, err,
+			  errlen))
 			goto out;
 	}
 	if (ferror(f)) {
@@ -475,6 +478,15 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 				    required[i].key, required[i].why);
 			goto out;
 		}
+	/* The chunk counts only with L2_BACK_TO_ZERO; that code divides by it. */
+	if (!back_to_zero) {
+		e->ns3_chunk_bytes = 0;
+	} else if (!e->ns3_chunk_bytes || e->ns3_chunk_bytes % e->mtu_bytes) {
+		net_fmt_err(err, errlen, "%s:%d: L2_BACK_TO_ZERO: needs L2_CHUNK_SIZE, a positive "
+			    "multiple of PACKET_PAYLOAD_SIZE (%u bytes; found %llu)", path, back_to_zero,
+			    e->mtu_bytes, (unsigned long long)e->ns3_chunk_bytes);
+		goto out;
+	}
 	if (!e->ns3_topology || !e->ns3_flows) {
 		net_fmt_err(err, errlen, "%s: %s is missing (the ns-3 program needs TOPOLOGY_FILE "
 			    "and FLOW_FILE)", path, !e->ns3_topology ? "TOPOLOGY_FILE" : "FLOW_FILE");

@@ -335,6 +335,7 @@ int sim_create(const struct fe_experiment *e, const struct sim_opts *o, struct s
 		.keep_gap_on_rate_change = e->profile_ns3, .ns3_acks = e->profile_ns3,
 		.sport_per_pair = e->profile_ns3, .ack_ctrl_queue = e->ack_first_at_nic,
 		.pace_at_line_rate = e->pace_at_line_rate, .var_win = e->ns3_var_win,
+		.chunk_bytes = e->ns3_chunk_bytes,
 	};
 	if (tp_create(s->net, &tc, &s->tp)) {
 		snprintf(err, errlen, "%s: %s", e->path, s->eng.errmsg);

@@ -367,6 +367,13 @@ static void rx_data(struct tp *tp, struct tp_qp *qp, const struct net_pkt *p, ui
 		if (qp->last_nack_psn != rcv_psn + 1 || now - qp->last_nack_ps >= tp->cfg.nack_interval_ps) {
 			qp->last_nack_psn = rcv_psn + 1;
 			qp->last_nack_ps = now;
+			if (tp->cfg.chunk_bytes) {
+				/* Back to the chunk's start: its received part goes. */
+				uint64_t keep = qp->rcv_nxt / tp->cfg.chunk_bytes * tp->cfg.chunk_bytes;
+				tp->ctr.bytes_delivered -= qp->rcv_nxt - keep;
+				qp->rcv_nxt = keep;
+				rcv_psn = (uint32_t)(keep / tp->cfg.mtu_bytes);
+			}
 			send_ctrl(tp, qp, NET_PKT_NACK, rcv_psn, ece);
 		}
 	} else {
@@ -451,6 +458,8 @@ static void ack_to(struct tp *tp, struct tp_qp *qp, uint32_t psn, int ece, uint6
 	uint64_t acked = (uint64_t)psn * tp->cfg.mtu_bytes;
 	if (acked > qp->size_bytes)
 		acked = qp->size_bytes;
+	if (tp->cfg.chunk_bytes)
+		acked = acked / tp->cfg.chunk_bytes * tp->cfg.chunk_bytes;
 	if (acked <= qp->snd_una || qp->done_ps != NET_TIME_NEVER)
 		return;
 	struct cc_ack_info ai = { .acked_bytes = acked - qp->snd_una, .ecn_echo = ece };

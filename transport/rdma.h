@@ -55,6 +55,12 @@ struct tp_cfg {
 	/* with a QP's fixed_win: 1 scales the window by rate / line rate (the
 	 * HPCC code's VAR_WIN), at least 1 byte */
 	int var_win;
+	/* > 0: go back to a chunk's start, as the HPCC code's L2_BACK_TO_ZERO
+	 * does: a receiver that NACKs drops the partial chunk, and the sender
+	 * counts acknowledgements in whole chunks only (a message that is not a
+	 * whole number of chunks then never completes, as there). A multiple of
+	 * mtu_bytes. */
+	uint64_t chunk_bytes;
 	uint64_t seed;
 	const struct cc_ops *cc;
 	const void *cc_cfg;          /* the algorithm's config; copied at create */
