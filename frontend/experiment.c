@@ -47,6 +47,7 @@ struct ctx {
 	struct fe_experiment *exp;
 	char *err;
 	size_t errlen;
+	int flags;                /* FE_LOAD_* */
 };
 
 /* ---- error messages ---------------------------------------------------- */
@@ -1247,6 +1248,8 @@ static int load_workload(struct ctx *c, const yaml_node_t *root)
 	yaml_node_t *wkey = NULL;
 	yaml_node_t *w = map_get(c, root, "workload", &wkey);
 
+	if (!w && (c->flags & FE_LOAD_NO_WORKLOAD))
+		return 0;
 	if (!w)
 		return fail(c, root, "workload",
 			    "missing (expected flows: [...] or ns3_flows: FILE)");
@@ -1619,9 +1622,40 @@ static int load_file(struct ctx *c, FILE *f)
 	return rc;
 }
 
+int fe_experiment_load_text(const char *text, size_t len, const char *name, int flags,
+			    struct fe_experiment *exp, char *err, size_t errlen)
+{
+	struct ctx c = { .path = name, .exp = exp, .err = err, .errlen = errlen, .flags = flags };
+	fe_experiment_init(exp);
+	exp->path = strdup(name);
+	exp->dir = strdup(".");
+	FILE *f = len ? fmemopen((void *)text, len, "rb") : NULL;
+	if (!exp->path || !exp->dir || (len && !f)) {
+		fail_at(err, errlen, name, 0, "out of memory");
+		if (f)
+			fclose(f);
+		fe_experiment_free(exp);
+		return -1;
+	}
+	int rc = f ? load_file(&c, f)
+		   : fail_at(err, errlen, name, 0, "empty experiment (expected a map with "
+			     "topology, fabric, workload)");
+	if (f)
+		fclose(f);
+	if (rc < 0)
+		fe_experiment_free(exp);
+	return rc < 0 ? -1 : 0;
+}
+
 int fe_experiment_load(const char *path, struct fe_experiment *exp, char *err, size_t errlen)
 {
-	struct ctx c = { .path = path, .exp = exp, .err = err, .errlen = errlen };
+	return fe_experiment_load_opts(path, 0, exp, err, errlen);
+}
+
+int fe_experiment_load_opts(const char *path, int flags, struct fe_experiment *exp, char *err,
+			    size_t errlen)
+{
+	struct ctx c = { .path = path, .exp = exp, .err = err, .errlen = errlen, .flags = flags };
 	int rc;
 
 	fe_experiment_init(exp);

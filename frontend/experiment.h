@@ -170,6 +170,16 @@ int fe_experiment_set_cc_param(struct fe_experiment *exp, const char *key, const
  * keys; 0, or -1 out of memory. */
 int fe_profile_ns3_hpcc(struct fe_experiment *exp);
 
+#define FE_LOAD_NO_WORKLOAD 1     /* a file without workload: is fine (the server) */
+
+/* fe_experiment_load with flags; and from YAML text (len bytes; name
+ * stands for the file in messages; relative paths resolve against the
+ * working directory). */
+int fe_experiment_load_opts(const char *path, int flags, struct fe_experiment *exp, char *err,
+			    size_t errlen);
+int fe_experiment_load_text(const char *text, size_t len, const char *name, int flags,
+			    struct fe_experiment *exp, char *err, size_t errlen);
+
 /* Load and validate; on failure returns -1 with "FILE:LINE: ..." in err and
  * leaves *exp empty (safe to fe_experiment_free). */
 int fe_experiment_load(const char *path, struct fe_experiment *exp, char *err, size_t errlen);

@@ -685,6 +685,24 @@ int sim_run_until(struct sim *s, uint64_t until_ps)
 	return run_result(s, net_engine_run_until(&s->eng, until_ps));
 }
 
+int sim_run_some(struct sim *s, uint64_t until_ps, uint64_t max_events, int *more)
+{
+	if (until_ps < s->eng.now_ps)
+		return seterr(s, NET_ERR_INVAL, "run: %llu ps is in the past",
+			      (unsigned long long)until_ps);
+	return run_result(s, net_engine_run_some(&s->eng, until_ps, max_events, more));
+}
+
+void sim_halt(struct sim *s)
+{
+	s->eng.halt = 1;
+}
+
+uint64_t sim_next_time(const struct sim *s)
+{
+	return net_engine_next_time(&s->eng);
+}
+
 /* ---- the experiment's workload ---- */
 
 /* Workload tags live above 2^63 so they never collide with API users' tags. */

@@ -68,6 +68,14 @@ size_t sim_pending_matches(const struct sim *s);
 /* Run until no event is left (or the stop flag): 0, or NET_ERR_STOPPED. */
 int sim_run(struct sim *s);
 int sim_run_until(struct sim *s, uint64_t until_ps);
+/* A bounded slice of sim_run_until (net_engine_run_some): *more is 1 when
+ * it stopped early (budget spent, or sim_halt called by a callback) with
+ * events still due by until_ps. 0 or < 0 with sim_errmsg. */
+int sim_run_some(struct sim *s, uint64_t until_ps, uint64_t max_events, int *more);
+/* From a callback: end the current sim_run_some after this event. */
+void sim_halt(struct sim *s);
+/* Simulated time of the next pending event, NET_TIME_NEVER if none. */
+uint64_t sim_next_time(const struct sim *s);
 const char *sim_errmsg(const struct sim *s);
 const struct fe_experiment *sim_experiment(const struct sim *s);
 

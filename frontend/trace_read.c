@@ -23,6 +23,7 @@
 #endif
 
 #include "frontend/trace_read.h"
+#include "frontend/mpscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,131 +83,8 @@ const msgpack_object *fe_trace_map_get(const msgpack_object *map, const char *ke
 
 /* What one object may be. A record is a flat array of at most 17 fields;
  * the header a map of topology arrays that grows with the fabric. */
-struct mp_limits {
-	uint32_t elems;              /* per array or map */
-	uint32_t str;                /* bytes per string, binary or extension */
-	int depth;                   /* nesting of containers */
-	size_t bytes;                /* the whole object */
-};
-
 static const struct mp_limits rec_limits = { 64, 4096, 4, 64u * 1024u };
 static const struct mp_limits hdr_limits = { 1u << 24, 1u << 20, 16, 256u << 20 };
-
-#define MP_MAX_DEPTH 16
-
-static uint64_t be(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* The extent of the msgpack object at p[0..avail): 1 with its size in *n,
- * 0 if it continues past avail, -1 if it breaks a limit or uses the unused
- * type byte 0xc1 (why says how). */
-static int mp_extent(const unsigned char *p, size_t avail, const struct mp_limits *lim,
-		     size_t *n, char *why, size_t whylen)
-{
-	uint64_t left[MP_MAX_DEPTH + 1]; /* objects still to read at each level */
-	int d = 0;
-	size_t i = 0;
-	left[0] = 1;
-	for (;;) {
-		while (d >= 0 && left[d] == 0)
-			d--;
-		if (d < 0) {
-			*n = i;
-			return 1;
-		}
-		left[d]--;
-		if (i >= avail)
-			return 0;
-		unsigned c = p[i++];
-		int lenbytes = 0, cont = 0, mult = 1;
-		uint64_t skip = 0, count = 0;
-		if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3) {
-			/* fixint, nil, bool */
-		} else if (c <= 0x8f) {
-			cont = 1, count = c & 0x0f, mult = 2;
-		} else if (c <= 0x9f) {
-			cont = 1, count = c & 0x0f;
-		} else if (c <= 0xbf) {
-			skip = c & 0x1f;
-			if (skip > lim->str)
-				goto too_long;
-		} else {
-			switch (c) {
-			case 0xc4: case 0xd9: lenbytes = 1; break;   /* bin8, str8 */
-			case 0xc5: case 0xda: lenbytes = 2; break;
-			case 0xc6: case 0xdb: lenbytes = 4; break;
-			case 0xc7: lenbytes = 1, skip = 1; break;    /* ext: + type */
-			case 0xc8: lenbytes = 2, skip = 1; break;
-			case 0xc9: lenbytes = 4, skip = 1; break;
-			case 0xca: skip = 4; break;                  /* float32 */
-			case 0xcb: skip = 8; break;
-			case 0xcc: case 0xd0: skip = 1; break;       /* ints */
-			case 0xcd: case 0xd1: skip = 2; break;
-			case 0xce: case 0xd2: skip = 4; break;
-			case 0xcf: case 0xd3: skip = 8; break;
-			case 0xd4: skip = 2; break;                  /* fixext */
-			case 0xd5: skip = 3; break;
-			case 0xd6: skip = 5; break;
-			case 0xd7: skip = 9; break;
-			case 0xd8: skip = 17; break;
-			case 0xdc: cont = 1, lenbytes = 2; break;    /* array */
-			case 0xdd: cont = 1, lenbytes = 4; break;
-			case 0xde: cont = 1, lenbytes = 2, mult = 2; break; /* map */
-			case 0xdf: cont = 1, lenbytes = 4, mult = 2; break;
-			default:
-				net_fmt_err(why, whylen, "the unused type byte 0xc1");
-				return -1;
-			}
-		}
-		if (lenbytes) {
-			if (avail - i < (size_t)lenbytes)
-				goto more;
-			uint64_t v = be(p + i, lenbytes);
-			i += (size_t)lenbytes;
-			if (cont) {
-				count = v;
-			} else {
-				if (v > lim->str)
-					goto too_long;
-				skip += v;
-			}
-		}
-		if (cont) {
-			if (count > lim->elems) {
-				net_fmt_err(why, whylen, "%s of %" PRIu64 " entries (at most %" PRIu32 ")",
-					    mult == 2 ? "a map" : "an array", count, lim->elems);
-				return -1;
-			}
-			if (count) {
-				if (d + 1 > lim->depth) {
-					net_fmt_err(why, whylen, "containers nested more than %d deep",
-						    lim->depth);
-					return -1;
-				}
-				left[++d] = count * (uint64_t)mult;
-			}
-		}
-		if (skip > avail - i)
-			goto more;
-		i += (size_t)skip;
-		continue;
-too_long:
-		net_fmt_err(why, whylen, "a string or binary field longer than %" PRIu32 " bytes",
-			    lim->str);
-		return -1;
-more:
-		if (avail >= lim->bytes)
-			break;
-		return 0;
-	}
-	net_fmt_err(why, whylen, "an object longer than %zu bytes", lim->bytes);
-	return -1;
-}
 
 /* A record as msgpack-c would parse it, without its allocations: an array
  * of scalars (every record is one) becomes objects in r->flat, strings
@@ -220,7 +98,7 @@ static int flat_record(struct fe_trace_reader *r, const unsigned char *p, size_t
 	if (c >= 0x90 && c <= 0x9f)
 		cnt = c & 0x0f;
 	else if (c == 0xdc)
-		cnt = (size_t)be(p + 1, 2), i = 3;
+		cnt = (size_t)mp_be(p + 1, 2), i = 3;
 	else
 		return 0;
 	for (size_t k = 0; k < cnt; k++) {
@@ -253,8 +131,8 @@ static int flat_record(struct fe_trace_reader *r, const unsigned char *p, size_t
 		case 0xd2: w = 4, sgn = 1; break;
 		case 0xd3: w = 8, sgn = 1; break;
 		case 0xd9: len = p[i], i += 1; break;
-		case 0xda: len = (size_t)be(p + i, 2), i += 2; break;
-		case 0xdb: len = (size_t)be(p + i, 4), i += 4; break;
+		case 0xda: len = (size_t)mp_be(p + i, 2), i += 2; break;
+		case 0xdb: len = (size_t)mp_be(p + i, 4), i += 4; break;
 		default:
 			if (c >= 0xa0 && c <= 0xbf) {
 				len = c & 0x1f;
@@ -263,7 +141,7 @@ static int flat_record(struct fe_trace_reader *r, const unsigned char *p, size_t
 			return 0;        /* floats, binary, containers, extensions */
 		}
 		if (w) {
-			uint64_t v = be(p + i, w);
+			uint64_t v = mp_be(p + i, w);
 			i += (size_t)w;
 			if (sgn) {
 				/* Sign-extend; msgpack-c calls a signed value >= 0 positive. */

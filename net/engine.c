@@ -216,6 +216,44 @@ int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 	return NET_OK;
 }
 
+int net_engine_run_some(struct net_engine *eng, uint64_t until_ps, uint64_t max_events,
+			int *more)
+{
+	*more = 0;
+	eng->halt = 0;
+	for (uint64_t k = 0; eng->n && key_time(eng->heap[0].key) <= until_ps; k++) {
+		if (k == max_events || eng->halt) {
+			eng->halt = 0;
+			*more = 1;
+			return NET_OK;
+		}
+		struct net_heap_ent *h = eng->heap;
+		struct net_event *ev = h[0].ev;
+		eng->now_ps = key_time(h[0].key);
+		ev->heap_idx = NET_EVENT_IDLE;
+		eng->running = ev;
+		eng->events++;
+		ev->fn(eng, ev);
+		if (eng->running == ev) {
+			eng->running = NULL;
+			h = eng->heap;
+			if (--eng->n)
+				sift_down(h, eng->n, 0, h[eng->n]);
+		}
+		if (eng->failed)
+			return eng->failed;
+	}
+	if (eng->halt) {
+		/* The last event due halted: nothing more is due, but the
+		 * caller asked to hear of it before time moves on. */
+		eng->halt = 0;
+		return NET_OK;
+	}
+	if (until_ps != NET_TIME_NEVER && eng->now_ps < until_ps)
+		eng->now_ps = until_ps;
+	return NET_OK;
+}
+
 int net_engine_run(struct net_engine *eng)
 {
 	return net_engine_run_until(eng, NET_TIME_NEVER);

@@ -65,6 +65,7 @@ struct net_engine {
 	uint32_t n, cap;
 	volatile sig_atomic_t *stop_flag; /* optional: runs return when it is set */
 	struct net_event *running;  /* handler running, its entry still at the root */
+	int halt;                   /* set by a handler: net_engine_run_some returns after it */
 	int failed;                 /* first scheduling failure; stops the run */
 	char errmsg[512];
 };
@@ -102,6 +103,14 @@ void net_event_cancel(struct net_engine *eng, struct net_event *ev);
 int net_engine_run(struct net_engine *eng);
 int net_engine_run_until(struct net_engine *eng, uint64_t until_ps);
 uint64_t net_engine_next_time(const struct net_engine *eng);
+/* The same in a bounded slice, for callers that must come back between
+ * slices (the server): at most max_events, and stop after any event whose
+ * handler set eng->halt (cleared on return). *more: 1 if it stopped for
+ * the budget or the halt with events still due by until_ps; 0 when it ran
+ * out of events up to until_ps (now then = until_ps unless NET_TIME_NEVER).
+ * Returns NET_OK or the engine's failure. */
+int net_engine_run_some(struct net_engine *eng, uint64_t until_ps, uint64_t max_events,
+			int *more);
 
 /* Error message (SQLite style): the last failure's explanation. */
 void net_seterr(struct net_engine *eng, const char *fmt, ...)
