@@ -19,6 +19,7 @@
 #include "config.h"
 #include "frontend/experiment.h"
 #include "frontend/ns3_config.h"
+#include "frontend/serve.h"
 #include "frontend/sim.h"
 #include "frontend/validate.h"
 #include "frontend/summary.h"
@@ -119,6 +120,14 @@ static const char usage_text[] =
 	"      (with a warning) instead of failing with the record's offset.\n"
 	"      plot: --nodes picks the ports drawn, --flows the flows, --start\n"
 	"      and --end the time shown.\n"
+	"\n"
+	"  pktsim serve [--listen HOST:PORT | --unix PATH] [--max-clients N] [--idle S]\n"
+	"      Serve simulations over a socket (doc/server.md): each connection\n"
+	"      loads an experiment and drives it with send, recv, schedule, now,\n"
+	"      run_until, run_next, stats, close; length-prefixed msgpack frames.\n"
+	"      Listens on 127.0.0.1:7421 by default (loopback only; port 0 picks a\n"
+	"      free one) and prints \"listening on ADDRESS\" when ready; up to 64\n"
+	"      clients; a session silent for --idle seconds (600; 0: never) closes.\n"
 	"\n"
 	"  pktsim --help | --version\n"
 	"\n"
@@ -710,6 +719,43 @@ static int cmd_validate(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+	struct fe_serve_opts o = { .log = stderr, .ready = stdout, .idle_s = 600 };
+	char err[1024];
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--listen") || !strcmp(a, "--unix") || !strcmp(a, "--max-clients") ||
+		    !strcmp(a, "--idle")) {
+			if (++i >= argc)
+				return usage_error("serve: %s needs a value", a);
+			uint64_t v;
+			if (!strcmp(a, "--listen")) {
+				o.listen = argv[i];
+			} else if (!strcmp(a, "--unix")) {
+				o.unix_path = argv[i];
+			} else if (net_parse_uint(argv[i], !strcmp(a, "--idle") ? 86400 * 365 : 100000,
+						  &v, err, sizeof(err)) ||
+				   (!v && strcmp(a, "--idle"))) {
+				return usage_error("serve: %s: %s", a, *err ? err : "expected at least 1");
+			} else if (!strcmp(a, "--idle")) {
+				o.idle_s = (unsigned)v;
+			} else {
+				o.max_clients = (unsigned)v;
+			}
+		} else {
+			return usage_error("serve: unexpected argument %s", a);
+		}
+	}
+	if (o.listen && o.unix_path)
+		return usage_error("%s", "serve: give --listen or --unix, not both");
+	if (fe_serve(&o, err, sizeof(err))) {
+		fprintf(stderr, "pktsim: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -731,5 +777,7 @@ int main(int argc, char **argv)
 		return cmd_topo(argc - 2, argv + 2);
 	if (!strcmp(cmd, "validate"))
 		return cmd_validate(argc - 2, argv + 2);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 2, argv + 2);
 	return usage_error("unknown command %s", cmd);
 }
