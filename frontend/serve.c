@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -776,6 +777,10 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct soc
 	}
 	ss->srv = srv;
 	ss->sid = ++srv->next_sid;
+	/* Replies are small and awaited: no Nagle delay (a Unix socket has
+	 * none, and ignores the option). */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	ss->held_tail = &ss->held;
 	ss->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE |
 				       BEV_OPT_DEFER_CALLBACKS);

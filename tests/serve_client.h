@@ -107,11 +107,21 @@ static inline int sc_write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* One write for the prefix and the body: two small writes would meet
+ * Nagle's algorithm and the peer's delayed ACK (40 ms a request). */
 static inline int sc_send_raw(int fd, const void *body, uint32_t len)
 {
-	unsigned char h[4] = { (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-			       (unsigned char)(len >> 8), (unsigned char)len };
-	return sc_write_all(fd, h, 4) || sc_write_all(fd, body, len) ? -1 : 0;
+	unsigned char *f = malloc((size_t)len + 4);
+	if (!f)
+		return -1;
+	f[0] = (unsigned char)(len >> 24);
+	f[1] = (unsigned char)(len >> 16);
+	f[2] = (unsigned char)(len >> 8);
+	f[3] = (unsigned char)len;
+	memcpy(f + 4, body, len);
+	int rc = sc_write_all(fd, f, (size_t)len + 4);
+	free(f);
+	return rc;
 }
 
 /* A request from a printf-like spec of key/value pairs: "op" string first,

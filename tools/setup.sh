@@ -18,9 +18,10 @@ for p in $need; do have "$p" || missing="$missing $p"; done
 # msgpack-c is libmsgpack-dev up to Debian 12, libmsgpack-c-dev from 6.0 on.
 have libmsgpack-dev || have libmsgpack-c-dev || missing="$missing msgpack"
 # The test suite checks converted traces with tshark (Wireshark's
-# dissectors) and Python's JSON parser.
+# dissectors) and Python's JSON parser, and drives the server with the
+# Python client (python3-msgpack).
 if [ "$mode" = test ]; then
-	for p in valgrind tshark python3; do have "$p" || missing="$missing $p"; done
+	for p in valgrind tshark python3 python3-msgpack; do have "$p" || missing="$missing $p"; done
 fi
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
