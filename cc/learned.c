@@ -62,6 +62,7 @@ struct learned_flow {
 	struct cc_obs last;           /* the last observation (prev_action inside) */
 	double prev_action;
 	uint64_t decisions;
+	int waiting;                  /* an asynchronous policy owes the action */
 };
 
 static const struct learned_cfg defaults = {
@@ -250,11 +251,12 @@ static void arm(struct learned_flow *p)
 	(void)net_event_schedule(p->f->eng, &p->ev, at);
 }
 
+static void apply(struct cc_flow *f, double act);
+
 static void interval_end(struct net_engine *eng, struct net_event *ev)
 {
 	struct learned_flow *p = ev->arg;
 	struct cc_flow *f = p->f;
-	const struct learned_cfg *c = f->cfg;
 	const struct learned_shared *s = f->shared;
 	(void)eng;
 	observe(p, &p->last);
@@ -262,7 +264,33 @@ static void interval_end(struct net_engine *eng, struct net_event *ev)
 	/* Re-armed before the rate changes: rate_notify then sees a consistent
 	 * flow, and a release from inside it would stick. */
 	arm(p);
-	double a = cc_action_clamp(s->ops->act(s->state, &p->last));
+	/* An asynchronous policy may take the decision away; the rate then
+	 * stays until cc_learned_act brings the action. */
+	if (s->ops->start && s->ops->start(s->state, &p->last, f)) {
+		p->waiting = 1;
+		return;
+	}
+	apply(f, s->ops->act(s->state, &p->last));
+}
+
+void cc_learned_act(struct cc_flow *f, double a)
+{
+	struct learned_flow *p = f->priv;
+	p->waiting = 0;
+	apply(f, a);
+}
+
+void *cc_learned_external_state(void *shared)
+{
+	struct learned_shared *s = shared;
+	return s && s->ops && !strcmp(s->ops->name, "external") ? s->state : NULL;
+}
+
+static void apply(struct cc_flow *f, double act)
+{
+	struct learned_flow *p = f->priv;
+	const struct learned_cfg *c = f->cfg;
+	double a = cc_action_clamp(act);
 	double r = (double)f->rate_bps * cc_action_multiplier(c->step, a);
 	uint64_t bps = r >= (double)f->line_rate_bps ? f->line_rate_bps : (uint64_t)r;
 	if (bps < c->min_rate_bps)

@@ -453,10 +453,70 @@ static const struct cc_policy_ops policy_linear = {
 
 /* ---- registry --------------------------------------------------------- */
 
-/* The external policy server, when it exists, is one more line here. */
+/* ---- external: answered from outside (pktsim serve) ----------------- */
+
+struct external_state {
+	cc_external_ask ask;         /* NULL until bound: the rule decides */
+	void *ctx;
+};
+
+static int external_load(void **state, const char *path, char *err, size_t errlen)
+{
+	if (path && path[0]) {
+		snprintf(err, errlen, "the external policy takes no model file (the client of "
+			 "pktsim serve is the policy)");
+		return -1;
+	}
+	struct external_state *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static void external_free(void *state)
+{
+	free(state);
+}
+
+static int external_start(void *state, const struct cc_obs *o, void *flow)
+{
+	struct external_state *s = state;
+	return s && s->ask ? s->ask(s->ctx, o, flow) : 0;
+}
+
+static double external_act(void *state, const struct cc_obs *o)
+{
+	(void)state;
+	return rule_act(NULL, o);
+}
+
+static const struct cc_policy_ops policy_external = {
+	.name = "external",
+	.load = external_load,
+	.free = external_free,
+	.act = external_act,
+	.start = external_start,
+};
+
+void cc_policy_external_bind(void *state, cc_external_ask ask, void *ctx)
+{
+	struct external_state *s = state;
+	s->ask = ask;
+	s->ctx = ctx;
+}
+
+double cc_policy_rule_act(const struct cc_obs *o)
+{
+	return rule_act(NULL, o);
+}
+
 static const struct cc_policy_ops *const registry[] = {
 	&policy_rule,
 	&policy_linear,
+	&policy_external,
 };
 #define NREG (sizeof(registry) / sizeof(registry[0]))
 
@@ -472,7 +532,7 @@ const char *cc_policy_names(void)
 {
 	/* A literal, not a buffer built at first use: nothing mutable is shared
 	 * between simulations. A test checks it against the registry. */
-	return "rule, linear";
+	return "rule, linear, external";
 }
 
 int cc_policy_ops_check(const struct cc_policy_ops *const *tab, size_t n, char *err,

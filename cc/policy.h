@@ -18,13 +18,15 @@
  *   linear  act = tanh(bias + sum w_i x_i) over named, normalised features,
  *           read from a YAML model file (examples/policy-linear.yaml).
  *
- * The seam for an external policy (a policy server, planned): it will be one
- * more ops table in the registry. Its load() opens the connection named by
- * the model string (an address rather than a path); its act() sends the
- * observation over the socket and waits for the action with a timeout,
- * falling back to a built-in policy's act() (rule) when the answer is late
- * or the connection is gone; its free() closes the connection. Nothing else
- * changes: the algorithm only ever calls the three hooks.
+ *   external  the action comes from outside the simulation, asynchronously:
+ *           `pktsim serve` binds it to a client, which gets each
+ *           observation as an event and answers with the action while
+ *           simulated time waits (doc/server.md); unbound (pktsim run) or
+ *           unanswered in time, the rule policy decides.
+ *
+ * An asynchronous policy has a start() hook: given the observation it may
+ * take the decision on itself (return 1) and deliver the action later with
+ * cc_learned_act(); the algorithm then changes nothing until it comes.
  *
  * Units: times in ps, rates as fractions of the line rate, counts per
  * interval. doc/cc.md, "The learned-policy interface", has the details.
@@ -65,7 +67,29 @@ struct cc_policy_ops {
 	 * simulation: per-flow memory, if any, is the policy's to key by
 	 * o->flow_id. Must not block except as the seam above describes. */
 	double (*act)(void *state, const struct cc_obs *o);
+	/* Optional, for an asynchronous policy: 1 if the action will come
+	 * later through cc_learned_act(flow, a) (flow is the struct cc_flow *
+	 * of the observation's flow), 0 to let act() decide now. */
+	int (*start)(void *state, const struct cc_obs *o, void *flow);
 };
+
+struct cc_flow;
+
+/* Apply the action a (clamped) to a learned flow whose policy deferred it
+ * (start returned 1): the rate changes now, as act() would have changed it
+ * at the decision point. */
+void cc_learned_act(struct cc_flow *f, double a);
+
+/* The external policy's binding: ask(ctx, o, flow) returns 1 if it will
+ * answer through cc_learned_act, 0 to let the rule policy decide now.
+ * state is the learned algorithm's policy state (cc_learned_policy_state). */
+typedef int (*cc_external_ask)(void *ctx, const struct cc_obs *o, void *flow);
+void cc_policy_external_bind(void *state, cc_external_ask ask, void *ctx);
+/* The policy state in the learned algorithm's shared state (only that
+ * algorithm's) if its policy is the external one, else NULL. */
+void *cc_learned_external_state(void *shared);
+/* The rule policy's action, for fallbacks. */
+double cc_policy_rule_act(const struct cc_obs *o);
 
 /* Registry. NULL if unknown. */
 const struct cc_policy_ops *cc_policy_find(const char *name);

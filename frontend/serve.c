@@ -38,6 +38,8 @@
 #include <event2/listener.h>
 #include <msgpack.h>
 
+#include "cc/cc.h"
+#include "cc/policy.h"
 #include "frontend/experiment.h"
 #include "frontend/mpscan.h"
 #include "frontend/sim.h"
@@ -89,6 +91,11 @@ struct session {
 	struct held *held, **held_tail;
 	struct pending *pend;
 	int closing;                 /* close when the output has drained */
+	/* external congestion-control policy: the decision the client owes */
+	struct cc_flow *awaiting;    /* NULL: none */
+	struct cc_obs awaiting_obs;
+	struct event *policy_timer;
+	uint64_t policy_timeout_ms;
 };
 
 struct server {
@@ -328,6 +335,106 @@ static void reply_ok(struct session *ss, uint64_t id)
 	out_send(ss, &o);
 }
 
+/* ---- the external policy ---- */
+
+static void pk_kdbl(struct out *o, const char *k, double v)
+{
+	pk_key(o, k);
+	msgpack_pack_double(&o->pk, v);
+}
+
+/* A flow's monitor interval ended: the client decides; simulated time
+ * waits (the run halts after this event) until it answers or the wall
+ * clock runs out. */
+static int policy_ask(void *ctx, const struct cc_obs *ob, void *flow)
+{
+	struct session *ss = ctx;
+	if (!ss->running || ss->awaiting)
+		return 0;
+	struct out o;
+	out_begin(&o, 4);
+	pk_kstr(&o, "event", "policy");
+	pk_ku64(&o, "flow", ob->flow_id);
+	pk_ku64(&o, "t_ps", ob->now_ps);
+	pk_key(&o, "obs");
+	msgpack_pack_map(&o.pk, 10);
+	pk_ku64(&o, "rtt_ps", ob->rtt_ps);
+	pk_ku64(&o, "base_rtt_ps", ob->base_rtt_ps);
+	pk_ku64(&o, "cnps", ob->cnps);
+	pk_ku64(&o, "nacks", ob->nacks);
+	pk_kdbl(&o, "ecn_fraction", ob->ecn_fraction);
+	pk_ku64(&o, "bytes_sent", ob->bytes_sent);
+	pk_ku64(&o, "pkts_sent", ob->pkts_sent);
+	pk_kdbl(&o, "rate_fraction", ob->rate_fraction);
+	pk_kdbl(&o, "prev_action", ob->prev_action);
+	pk_ku64(&o, "interval_ps", ob->interval_ps);
+	out_event(ss, &o);
+	ss->awaiting = flow;
+	ss->awaiting_obs = *ob;
+	struct timeval tv = { .tv_sec = (time_t)(ss->policy_timeout_ms / 1000),
+			      .tv_usec = (suseconds_t)(ss->policy_timeout_ms % 1000 * 1000) };
+	evtimer_add(ss->policy_timer, &tv);
+	sim_halt(ss->sim);
+	return 1;
+}
+
+/* The decision is made (by the client or the fallback): the run goes on. */
+static void policy_done(struct session *ss, double a)
+{
+	struct cc_flow *f = ss->awaiting;
+	ss->awaiting = NULL;
+	evtimer_del(ss->policy_timer);
+	cc_learned_act(f, a);
+	bufferevent_disable(ss->bev, EV_READ);
+	event_active(ss->slice, EV_TIMEOUT, 0);
+}
+
+static void on_policy_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct session *ss = arg;
+	if (!ss->awaiting)
+		return;
+	struct out o;
+	out_begin(&o, 3);
+	pk_kstr(&o, "event", "policy_timeout");
+	pk_ku64(&o, "flow", ss->awaiting_obs.flow_id);
+	pk_ku64(&o, "t_ps", ss->awaiting_obs.now_ps);
+	out_send(ss, &o);
+	policy_done(ss, cc_policy_rule_act(&ss->awaiting_obs));
+}
+
+static void op_act(struct session *ss, uint64_t id, const msgpack_object *m)
+{
+	uint64_t flow;
+	if (get_u64(ss, id, m, "flow", 1, 0, &flow) < 0)
+		return;
+	const msgpack_object *a = fe_trace_map_get(m, "action");
+	double v;
+	if (a && (a->type == MSGPACK_OBJECT_FLOAT64 || a->type == MSGPACK_OBJECT_FLOAT32))
+		v = a->via.f64;
+	else if (a && a->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+		v = (double)a->via.u64;
+	else if (a && a->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+		v = (double)a->via.i64;
+	else {
+		reply_error(ss, &id, "bad_request", "action: expected a number in [-1, 1]");
+		return;
+	}
+	if (!ss->awaiting) {
+		reply_error(ss, &id, "bad_request", "no policy decision is pending");
+		return;
+	}
+	if (flow != ss->awaiting_obs.flow_id) {
+		reply_error(ss, &id, "bad_request", "the pending decision is flow %" PRIu32 "'s, not "
+			    "flow %" PRIu64 "'s", ss->awaiting_obs.flow_id, flow);
+		return;
+	}
+	reply_ok(ss, id);
+	policy_done(ss, v);
+}
+
 static void op_load(struct session *ss, uint64_t id, const msgpack_object *m)
 {
 	if (ss->loaded) {
@@ -349,8 +456,11 @@ static void op_load(struct session *ss, uint64_t id, const msgpack_object *m)
 	}
 	uint64_t seed = 0;
 	int has_seed = get_u64(ss, id, m, "seed", 0, 0, &seed);
-	if (has_seed < 0)
+	if (has_seed < 0 ||
+	    get_u64(ss, id, m, "policy_timeout_ms", 0, 1000, &ss->policy_timeout_ms) < 0)
 		return;
+	if (ss->policy_timeout_ms > 3600000)
+		ss->policy_timeout_ms = 3600000;
 	char err[1024];
 	int rc;
 	if (path) {
@@ -386,6 +496,11 @@ static void op_load(struct session *ss, uint64_t id, const msgpack_object *m)
 		ss->loaded = 0;
 		return;
 	}
+	const struct tp *tp = sim_tp(ss->sim);
+	void *ext = !strcmp(tp->cfg.cc->name, "learned") ? cc_learned_external_state(tp->cc_shared)
+							 : NULL;
+	if (ext)
+		cc_policy_external_bind(ext, policy_ask, ss);
 	const struct net *net = sim_net(ss->sim);
 	struct out o;
 	out_begin(&o, 5);
@@ -576,9 +691,14 @@ static void handle_frame(struct session *ss, const unsigned char *buf, size_t n)
 		reply_error(ss, NULL, "bad_request", "id: expected a non-negative integer");
 	} else if (!op || op->type != MSGPACK_OBJECT_STR) {
 		reply_error(ss, &ido->via.u64, "bad_request", "op: expected the operation's name");
+	} else if (ss->running && !is_str(op, "act")) {
+		reply_error(ss, &ido->via.u64, "run_in_progress", "a run is waiting for the policy's "
+			    "act; other requests wait for its end");
 	} else {
 		uint64_t id = ido->via.u64;
-		if (is_str(op, "load"))
+		if (is_str(op, "act"))
+			op_act(ss, id, m);
+		else if (is_str(op, "load"))
 			op_load(ss, id, m);
 		else if (is_str(op, "send"))
 			op_post(ss, id, m, EV_SEND_DONE);
@@ -604,8 +724,8 @@ static void handle_frame(struct session *ss, const unsigned char *buf, size_t n)
 			bufferevent_disable(ss->bev, EV_READ);
 		} else
 			reply_error(ss, &id, "unknown_op", "unknown operation \"%.*s\" (expected load, "
-				    "send, recv, schedule, now, run_until, run_next, stats, version or "
-				    "close)", (int)(op->via.str.size > 40 ? 40 : op->via.str.size),
+				    "send, recv, schedule, now, run_until, run_next, stats, version, act "
+				    "or close)", (int)(op->via.str.size > 40 ? 40 : op->via.str.size),
 				    op->via.str.ptr);
 	}
 	msgpack_unpacked_destroy(&u);
@@ -629,6 +749,12 @@ static void on_slice(evutil_socket_t fd, short what, void *arg)
 		session_free(ss, "the client does not read its completions");
 		return;
 	}
+	if (!rc && ss->awaiting) {
+		/* Simulated time waits for the client's act (or the timeout). */
+		bufferevent_enable(ss->bev, EV_READ);
+		process(ss);
+		return;
+	}
 	if (!rc && more && !(ss->run_next && ss->completions)) {
 		event_active(ss->slice, EV_TIMEOUT, 0);   /* others get a turn first */
 		return;
@@ -650,7 +776,7 @@ static uint32_t be32(const unsigned char *p)
 static void process(struct session *ss)
 {
 	struct evbuffer *in = bufferevent_get_input(ss->bev);
-	while (!ss->running && !ss->closing) {
+	while ((!ss->running || ss->awaiting) && !ss->closing) {
 		size_t have = evbuffer_get_length(in);
 		unsigned char hdr[4];
 		if (have < 4)
@@ -714,6 +840,8 @@ static void session_free(struct session *ss, const char *why)
 		fprintf(srv->o->log, "pktsim serve: session %" PRIu64 ": %s\n", ss->sid, why);
 	if (ss->slice)
 		event_free(ss->slice);
+	if (ss->policy_timer)
+		event_free(ss->policy_timer);
 	if (ss->sim) {
 		char err[256];
 		sim_finish(ss->sim, ss->running, err, sizeof(err));
@@ -785,7 +913,11 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct soc
 	ss->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE |
 				       BEV_OPT_DEFER_CALLBACKS);
 	ss->slice = event_new(srv->base, -1, 0, on_slice, ss);
-	if (!ss->bev || !ss->slice) {
+	ss->policy_timer = evtimer_new(srv->base, on_policy_timeout, ss);
+	ss->policy_timeout_ms = 1000;
+	if (!ss->bev || !ss->slice || !ss->policy_timer) {
+		if (ss->policy_timer)
+			event_free(ss->policy_timer);
 		if (ss->bev)
 			bufferevent_free(ss->bev);
 		else

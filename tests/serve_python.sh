@@ -95,6 +95,61 @@ if out=$("$PY" "$SRCDIR/examples/python/ring_allreduce.py" --port "$port" --host
 	echo "$out" | grep -q "all-reduce of 400000 bytes on 4 ranks: "; then ok ring_allreduce_example
 else bad ring_allreduce_example "$out"; fi
 
+# The external policy: the client decides at every monitor interval (5 us)
+# while simulated time waits. With step 1, action -1 halves the rate and
+# 0.1 raises it by 10%, so the next observation of a flow shows exactly the
+# rate the last action made (rate_fraction x 1/2 or x 1.1, within the 1 Gb/s
+# floor and the line rate), decisions come 5 us apart, and a client that
+# does not answer within policy_timeout_ms gets a policy_timeout event while
+# the rule policy decides for it.
+if out=$(PYTHONPATH="$SRCDIR/examples/python" "$PY" - "$port" <<'EOF'
+import sys
+from pktsim_client import Client
+port = int(sys.argv[1])
+exp = """topology: {kind: switch, hosts: 5, link: {rate: 100Gbps, delay: 1us}}
+fabric: {buffer: 1MB, ecn: {kmin: 20KB, kmax: 80KB},
+         cc: {algorithm: learned, preset: external, step: 1, interval: 5us, min_rate: 1Gbps}}
+"""
+c = Client.connect("127.0.0.1", port)
+c.policy = lambda obs: -1.0 if obs["cnps"] > 0 else 0.1
+c.call("load", yaml=exp, policy_timeout_ms=10000)
+for src in range(1, 5):
+    c.call("recv", src=src, dst=0, bytes=200000)
+    c.call("send", src=src, dst=0, bytes=200000)
+while not c.run("run_next")[0]["idle"]:
+    pass
+errs, last = [], {}
+for ev, act in c.decisions:
+    f, obs = ev["flow"], ev["obs"]
+    if f in last:
+        t0, r0, a0 = last[f]
+        want = min(1.0, max(0.01, r0 * (0.5 if a0 < 0 else 1.1)))
+        if abs(obs["rate_fraction"] - want) > 1e-9 or ev["t_ps"] - t0 != 5000000:
+            errs.append("flow %d at %d: rate %.6f, expected %.6f (after %+.1f at %d)"
+                        % (f, ev["t_ps"], obs["rate_fraction"], want, a0, t0))
+    last[f] = (ev["t_ps"], obs["rate_fraction"], act)
+if sum(1 for ev, a in c.decisions if a < 0) == 0 or len(c.decisions) < 8:
+    errs.append("%d decisions, none halving" % len(c.decisions))
+c.close()
+# Unanswered: the rule decides after the timeout, and the run goes on.
+c = Client.connect("127.0.0.1", port)
+c.call("load", yaml=exp, policy_timeout_ms=50)
+c.call("send", src=1, dst=0, bytes=100000)
+timeouts, rounds = 0, 0
+while True:
+    reply, evs = c.run("run_next")
+    timeouts += sum(1 for e in evs if e["event"] == "policy_timeout")
+    rounds += 1
+    if reply["idle"] or rounds > 50:
+        break
+if not timeouts or c.call("stats")["counters"]["messages_done"] != 1:
+    errs.append("unanswered: %d timeouts, run %s" % (timeouts, reply))
+c.close()
+print("; ".join(errs[:4]))
+sys.exit(1 if errs else 0)
+EOF
+); then ok external_policy; else bad external_policy "$out"; fi
+
 kill "$pid"
 wait "$pid"
 st=$?

@@ -117,7 +117,8 @@ static void test_policy_registry_has_rule_and_linear(void)
 	CU_ASSERT_PTR_NOT_NULL(cc_policy_find("rule"));
 	CU_ASSERT_PTR_NOT_NULL(cc_policy_find("linear"));
 	CU_ASSERT_PTR_NULL(cc_policy_find("oracle"));
-	CU_ASSERT_STRING_EQUAL(cc_policy_names(), "rule, linear");
+	CU_ASSERT_STRING_EQUAL(cc_policy_names(), "rule, linear, external");
+	CU_ASSERT_PTR_NOT_NULL(cc_policy_find("external"));
 	/* The checks a new entry must pass. */
 	const struct cc_policy_ops noact = { .name = "noact" };
 	const struct cc_policy_ops *tab1[] = { cc_policy_find("rule"), &noact };
@@ -564,7 +565,7 @@ static void test_config_errors(void)
 {
 	/* Unknown preset: the pair at fault, and the policies there are. */
 	expect_config_error("dqn", NULL, 0, 0,
-			    "unknown learned preset \"dqn\" (expected a policy: rule, linear)");
+			    "unknown learned preset \"dqn\" (expected a policy: rule, linear, external)");
 	/* linear without a model, or with one that is not there: the check
 	 * hook (the whole cc entry, bad = -1). */
 	expect_config_error("linear", NULL, 0, -1, "learned: linear policy: no model file: set "
@@ -708,6 +709,67 @@ static void test_init_sets_start_rate_interval_and_cnp_pacing(void)
 	const char *kv2[] = { "start_rate", "0.001", "min_rate", "1Gbps" };
 	rig_open(&r, "rule", kv2, 2);
 	CU_ASSERT_EQUAL(r.f[0].rate_bps, G(1));
+	rig_close(&r);
+}
+
+/* The external policy. Unbound (pktsim run): the rule decides, so it cuts
+ * like rule (3 CNPs: a = -1, 100G / 1.2). Bound to a client that defers:
+ * nothing changes at the decision; cc_learned_act(-1) later, at 15 us,
+ * applies it then (step 1: 1 / (1 + 1), 50G), and prev_action follows. */
+struct deferral {
+	int asked;
+	struct cc_obs obs;
+	void *flow;
+};
+
+static int defer_ask(void *ctx, const struct cc_obs *o, void *flow)
+{
+	struct deferral *d = ctx;
+	d->asked++;
+	d->obs = *o;
+	d->flow = flow;
+	return 1;
+}
+
+static void test_external_policy_unbound_is_rule_bound_defers(void)
+{
+	struct rig r;
+	const char *kv[] = { "interval", "10us" };
+	rig_open(&r, "external", kv, 1);
+	CU_ASSERT_PTR_NOT_NULL(cc_learned_external_state(r.shared));
+	struct cc_flow *f = &r.f[0];
+	sent(f, 12);
+	f->cnps += 3;
+	run_to(&r, 10 * US);
+	CU_ASSERT_EQUAL(f->rate_bps, 83333333333ull);
+	rig_close(&r);
+
+	const char *kv1[] = { "interval", "10us", "step", "1" };
+	rig_open(&r, "external", kv1, 2);
+	struct deferral d = { 0 };
+	cc_policy_external_bind(cc_learned_external_state(r.shared), defer_ask, &d);
+	f = &r.f[0];
+	sent(f, 12);
+	f->cnps += 3;
+	run_to(&r, 10 * US);
+	CU_ASSERT_EQUAL(d.asked, 1);
+	CU_ASSERT_EQUAL(d.obs.cnps, 3);
+	CU_ASSERT_EQUAL(d.obs.now_ps, 10 * US);
+	CU_ASSERT_PTR_EQUAL(d.flow, f);
+	CU_ASSERT_EQUAL(f->rate_bps, LINE);          /* deferred: unchanged */
+	CU_ASSERT_EQUAL(r.notes, 0);
+	run_to(&r, 15 * US);
+	cc_learned_act(f, -1);
+	CU_ASSERT_EQUAL(f->rate_bps, LINE / 2);
+	CU_ASSERT_EQUAL(decisions(&r, 0), 1);
+	run_to(&r, 20 * US);                         /* the next interval asks again */
+	CU_ASSERT_EQUAL(d.asked, 2);
+	CU_ASSERT_DOUBLE_EQUAL(d.obs.prev_action, -1, 0);
+	CU_ASSERT_DOUBLE_EQUAL(d.obs.rate_fraction, 0.5, 0);
+	rig_close(&r);
+	/* Not the learned algorithm's external policy: no state to bind. */
+	rig_open(&r, "rule", kv, 1);
+	CU_ASSERT_PTR_NULL(cc_learned_external_state(r.shared));
 	rig_close(&r);
 }
 
@@ -1035,7 +1097,7 @@ static void test_experiment_file_errors(void)
 {
 	expect_scen_error("{algorithm: learned, preset: dqn}",
 			  "exp.yaml:3: fabric.cc.preset: unknown learned preset \"dqn\" "
-			  "(expected a policy: rule, linear)");
+			  "(expected a policy: rule, linear, external)");
 	expect_scen_error("{algorithm: learned, preset: linear}",
 			  "exp.yaml:3: fabric.cc: learned: linear policy: no model file");
 	/* The relative model path is looked up beside the experiment file. */
@@ -1072,6 +1134,8 @@ static const struct unit_test learned_tests[] = {
 	{ "init_sets_start_rate_interval_and_cnp_pacing",
 	  test_init_sets_start_rate_interval_and_cnp_pacing },
 	{ "cnps_cut_by_exactly_one_step", test_cnps_cut_by_exactly_one_step },
+	{ "external_policy_unbound_is_rule_bound_defers",
+	  test_external_policy_unbound_is_rule_bound_defers },
 	{ "grows_to_line_rate_and_stays_clamped", test_grows_to_line_rate_and_stays_clamped },
 	{ "never_below_min_rate", test_never_below_min_rate },
 	{ "linear_policy_drives_every_flow", test_linear_policy_drives_every_flow },

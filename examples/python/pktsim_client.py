@@ -12,6 +12,12 @@ Frames are a 4-byte big-endian length and one msgpack map. `call` sends a
 request and returns its reply (raising PktsimError on an error reply);
 completion events met on the way are kept and handed out by `run` or
 `events`.
+
+An external congestion-control policy (an experiment with `cc: {algorithm:
+learned, preset: external}`): set `client.policy` to a function of the
+observation dict returning the action in [-1, 1]; each "policy" event met
+while waiting for a reply is answered at once with an `act` request, while
+simulated time waits.
 """
 import socket
 import struct
@@ -33,6 +39,8 @@ class Client:
         self.sock = sock
         self.next_id = 1
         self.pending = []          # events not yet handed out
+        self.policy = None         # obs dict -> action, for "policy" events
+        self.decisions = []        # (event, action) of every decision made
 
     @classmethod
     def connect(cls, host="127.0.0.1", port=7421, unix=None, timeout=60):
@@ -70,10 +78,24 @@ class Client:
         msg = {"id": rid, "op": op}
         msg.update(fields)
         self._send(msg)
+        acts = set()               # ids of act requests sent meanwhile
         while True:
             m = self.read()
+            if m.get("event") == "policy" and self.policy:
+                action = float(self.policy(m["obs"]))
+                aid = self.next_id
+                self.next_id += 1
+                acts.add(aid)
+                self.decisions.append((m, action))
+                self._send({"id": aid, "op": "act", "flow": m["flow"], "action": action})
+                continue
             if "event" in m:
                 self.pending.append(m)
+                continue
+            if m.get("id") in acts:
+                acts.discard(m["id"])
+                if not m.get("ok"):
+                    raise PktsimError(m.get("error"), m.get("message"))
                 continue
             if m.get("id") != rid:
                 raise PktsimError("protocol", "reply %r to request %d" % (m, rid))
