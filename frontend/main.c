@@ -127,7 +127,8 @@ static const char usage_text[] =
 	"      run_until, run_next, stats, close; length-prefixed msgpack frames.\n"
 	"      Listens on 127.0.0.1:7421 by default (loopback only; port 0 picks a\n"
 	"      free one) and prints \"listening on ADDRESS\" when ready; up to 64\n"
-	"      clients; a session silent for --idle seconds (600; 0: never) closes.\n"
+	"      clients; a session silent for --idle seconds (600; 0: never) closes;\n"
+	"      one whose unread completions pass --max-output (64MiB) is dropped.\n"
 	"\n"
 	"  pktsim --help | --version\n"
 	"\n"
@@ -725,6 +726,14 @@ static int cmd_serve(int argc, char **argv)
 	char err[1024];
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "--max-output")) {
+			if (++i >= argc)
+				return usage_error("serve: %s needs a value", a);
+			if (net_parse_size(argv[i], &o.max_output, err, sizeof(err)) || !o.max_output)
+				return usage_error("serve: --max-output: %s",
+						   *err ? err : "expected a positive size");
+			continue;
+		}
 		if (!strcmp(a, "--listen") || !strcmp(a, "--unix") || !strcmp(a, "--max-clients") ||
 		    !strcmp(a, "--idle")) {
 			if (++i >= argc)

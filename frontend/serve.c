@@ -735,7 +735,8 @@ static void handle_frame(struct session *ss, const unsigned char *buf, size_t n)
 
 static int output_overflow(struct session *ss)
 {
-	return evbuffer_get_length(bufferevent_get_output(ss->bev)) > FE_SERVE_OUT_LIMIT;
+	uint64_t lim = ss->srv->o->max_output ? ss->srv->o->max_output : FE_SERVE_OUT_LIMIT;
+	return evbuffer_get_length(bufferevent_get_output(ss->bev)) > lim;
 }
 
 static void on_slice(evutil_socket_t fd, short what, void *arg)

@@ -29,6 +29,7 @@ struct fe_serve_opts {
 	const char *unix_path;       /* a Unix socket instead */
 	unsigned max_clients;        /* 0: 64 */
 	unsigned idle_s;             /* close a session silent this long; 0: never */
+	uint64_t max_output;         /* unsent bytes before a session is dropped; 0: 64 MiB */
 	FILE *log;                   /* where it says what it does (stderr) */
 	FILE *ready;                 /* the bound address, one line, once listening (stdout) */
 };

@@ -416,7 +416,53 @@ static void test_limits_busy_and_idle(void)
 	CU_ASSERT_EQUAL(sc_stop(&srv), 0);
 }
 
+/* A client that posts 100,000 small sends and a run, and never reads: the
+ * replies and completion events (over 4 MB) fill the socket, then the
+ * server's buffer past --max-output 256KiB, and the session is dropped;
+ * the server goes on serving. */
+static void test_slow_client_is_dropped(void)
+{
+	const char *args[] = { "--max-output", "256KiB", NULL };
+	struct sc_server srv;
+	CU_ASSERT_EQUAL_FATAL(sc_start(&srv, args), 0);
+	int fd = sc_connect(&srv);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(load(fd, 1, "topology: {kind: switch, hosts: 2}\n", 0), 0);
+	int shut = 0;
+	for (uint64_t i = 0; i < 100000 && !shut; i++) {
+		struct sc_req r;
+		sc_begin(&r, 10 + i, "send", 3);
+		sc_u64(&r, "src", 0);
+		sc_u64(&r, "dst", 1);
+		sc_u64(&r, "bytes", 64);
+		shut = sc_send(fd, &r) != 0;
+	}
+	struct sc_req r;
+	sc_begin(&r, 5, "run_until", 1);
+	sc_u64(&r, "t_ps", 1000000000000ull);
+	if (!shut)
+		shut = sc_send(fd, &r) != 0;
+	else
+		msgpack_sbuffer_destroy(&r.sb);
+	/* Now read: the stream must end (the server dropped us) before the
+	 * run's reply could come. */
+	int got_reply = 0;
+	for (;;) {
+		msgpack_unpacked u;
+		if (sc_read(fd, &u))
+			break;
+		if (sc_u(&u.data, "id") == 5 && sc_get(&u.data, "event") == NULL)
+			got_reply = 1;
+		msgpack_unpacked_destroy(&u);
+	}
+	CU_ASSERT_FALSE(got_reply);
+	close(fd);
+	well_behaved(&srv);
+	CU_ASSERT_EQUAL(sc_stop(&srv), 0);
+}
+
 static const struct unit_test serve_tests[] = {
+	{ "slow_client_is_dropped", test_slow_client_is_dropped },
 	{ "workload_over_socket_equals_run", test_workload_over_socket_equals_run },
 	{ "bad_input_gets_errors_and_spares_others", test_bad_input_gets_errors_and_spares_others },
 	{ "limits_busy_and_idle", test_limits_busy_and_idle },
