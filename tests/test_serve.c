@@ -79,7 +79,7 @@ static int load(int fd, uint64_t id, const char *yaml, int workload)
 	if (sc_read(fd, &u))
 		return -1;
 	int ok = sc_ok(&u.data) && sc_u(&u.data, "id") == id;
-	if (!ok) {
+	if (!ok && !sc_is(&u.data, "error", "busy")) {
 		printf("\n    load: ");
 		msgpack_object_print(stdout, u.data);
 		printf("\n    ");
@@ -246,20 +246,26 @@ static int closed(int fd)
  * the sender is done at 12,591,520 ps (1 MB at 100 Gb/s through one switch
  * with 1 us links, as the one-flow case everywhere else: 100 frames of
  * 1062 B, 101 frame times of 84.96 ns + 2 us + two 66 B ACK hops + 2 us). */
-static void well_behaved(const struct sc_server *srv)
+/* Connect and load. Connections just dropped may still count against the
+ * client limit until the server has read their EOF (slowly, under a
+ * sanitizer): a busy reply is retried. The connection, or -1. */
+static int connect_load(const struct sc_server *srv, const char *yaml, int workload)
 {
-	/* Connections just dropped may still count against the client limit
-	 * until the server has read their EOF: a busy reply is retried. */
-	int fd = -1;
-	for (int tries = 0; tries < 100; tries++) {
-		fd = sc_connect(srv);
-		CU_ASSERT_FATAL(fd >= 0);
-		if (!load(fd, 1, "topology: {kind: switch, hosts: 2}\n", 0))
-			break;
+	for (int tries = 0; tries < 250; tries++) {
+		int fd = sc_connect(srv);
+		if (fd < 0)
+			return -1;
+		if (!load(fd, 1, yaml, workload))
+			return fd;
 		close(fd);
-		fd = -1;
 		usleep(20000);
 	}
+	return -1;
+}
+
+static void well_behaved(const struct sc_server *srv)
+{
+	int fd = connect_load(srv, "topology: {kind: switch, hosts: 2}\n", 0);
 	CU_ASSERT_FATAL(fd >= 0);
 	struct sc_req r;
 	msgpack_unpacked u;
@@ -378,8 +384,8 @@ static void test_bad_input_gets_errors_and_spares_others(void)
 
 	/* A client that starts a long run and goes away in the middle of it:
 	 * its session ends (the server must not write to it, nor leak it). */
-	fd = sc_connect(&srv);
-	CU_ASSERT_EQUAL_FATAL(load(fd, 1, workload_yaml, 1), 0);
+	fd = connect_load(&srv, workload_yaml, 1);
+	CU_ASSERT_FATAL(fd >= 0);
 	sc_begin(&r, 2, "run_until", 1);
 	sc_u64(&r, "t_ps", 1000000000000ull);
 	CU_ASSERT_EQUAL(sc_send(fd, &r), 0);
