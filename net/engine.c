@@ -182,6 +182,25 @@ uint64_t net_engine_next_time(const struct net_engine *eng)
 	return eng->n ? key_time(eng->heap[0].key) : NET_TIME_NEVER;
 }
 
+/* Run the earliest event. Its handler may re-arm it in place of the root
+ * (eng->running tells); if it did not, the stale root is popped now. */
+static inline void run_root(struct net_engine *eng)
+{
+	struct net_heap_ent *h = eng->heap;
+	struct net_event *ev = h[0].ev;
+	eng->now_ps = key_time(h[0].key);
+	ev->heap_idx = NET_EVENT_IDLE;
+	eng->running = ev;
+	eng->events++;
+	ev->fn(eng, ev);
+	if (eng->running == ev) {
+		eng->running = NULL;
+		h = eng->heap;
+		if (--eng->n)
+			sift_down(h, eng->n, 0, h[eng->n]);
+	}
+}
+
 int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 {
 	struct net_heap_ent *h;
@@ -193,19 +212,7 @@ int net_engine_run_until(struct net_engine *eng, uint64_t until_ps)
 			break;
 		if (eng->stop_flag && (++tick & 4095u) == 0 && *eng->stop_flag)
 			return NET_ERR_STOPPED;
-		struct net_event *ev = h[0].ev;
-		eng->now_ps = key_time(h[0].key);
-		ev->heap_idx = NET_EVENT_IDLE;
-		eng->running = ev;
-		eng->events++;
-		ev->fn(eng, ev);
-		if (eng->running == ev) {
-			/* Not re-armed: pop the stale root now. */
-			eng->running = NULL;
-			h = eng->heap;
-			if (--eng->n)
-				sift_down(h, eng->n, 0, h[eng->n]);
-		}
+		run_root(eng);
 		if (eng->failed)
 			return eng->failed;
 	}
@@ -227,19 +234,7 @@ int net_engine_run_some(struct net_engine *eng, uint64_t until_ps, uint64_t max_
 			*more = 1;
 			return NET_OK;
 		}
-		struct net_heap_ent *h = eng->heap;
-		struct net_event *ev = h[0].ev;
-		eng->now_ps = key_time(h[0].key);
-		ev->heap_idx = NET_EVENT_IDLE;
-		eng->running = ev;
-		eng->events++;
-		ev->fn(eng, ev);
-		if (eng->running == ev) {
-			eng->running = NULL;
-			h = eng->heap;
-			if (--eng->n)
-				sift_down(h, eng->n, 0, h[eng->n]);
-		}
+		run_root(eng);
 		if (eng->failed)
 			return eng->failed;
 	}
