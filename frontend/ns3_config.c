@@ -421,9 +421,22 @@ static int ns3_defaults(struct fe_experiment *e)
 	       cc_param(e, NULL, "fast_recovery", "5") || cc_param(e, NULL, "min_rate", "100Mbps");
 }
 
+/* Keys whose default in the ns-3 program does not run: pktsim says so
+ * instead of guessing a value. */
+static const struct {
+	const char *key, *why;
+} required[] = {
+	{ "L2_ACK_INTERVAL", "its default 0 never acknowledges anything" },
+	{ "RP_TIMER", "its default 0 would fire the rate-increase timer without end" },
+	{ "RATE_AI", "its default is an empty rate" },
+	{ "RATE_HAI", "its default is an empty rate" },
+};
+#define NREQUIRED (sizeof(required) / sizeof(required[0]))
+
 int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, size_t errlen)
 {
-	char unm[512] = "", unk[512] = "", seen[2048] = "", *trace_file = NULL, *buf = NULL;
+	char unm[512] = "", unk[512] = "", *trace_file = NULL, *buf = NULL;
+	unsigned seen = 0;                /* bit i: required[i] was given */
 	int back_to_zero = 0;             /* its line, when 1 */
 	size_t cap = 0;
 	int rc = -1, lineno = 0;
@@ -452,7 +465,9 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 		}
 		if (!strcmp(l.key, "CC_MODE"))
 			cc_line = l.line;
-		note(seen, sizeof(seen), l.key);
+		for (size_t i = 0; i < NREQUIRED; i++)
+			if (!strcmp(l.key, required[i].key))
+				seen |= 1u << i;
 		if (apply(e, &l, unm, sizeof(unm), unk, sizeof(unk), &trace_file, &back_to_zero, err,
 			  errlen))
 			goto out;
@@ -462,18 +477,8 @@ int fe_ns3_config_load(const char *path, struct fe_experiment *e, char *err, siz
 		goto out;
 	}
 	e->cc_line = cc_line;
-	/* Keys whose default in the ns-3 program does not run: pktsim says so
-	 * instead of guessing a value. */
-	static const struct {
-		const char *key, *why;
-	} required[] = {
-		{ "L2_ACK_INTERVAL", "its default 0 never acknowledges anything" },
-		{ "RP_TIMER", "its default 0 would fire the rate-increase timer without end" },
-		{ "RATE_AI", "its default is an empty rate" },
-		{ "RATE_HAI", "its default is an empty rate" },
-	};
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!listed(seen, required[i].key)) {
+	for (size_t i = 0; i < NREQUIRED; i++)
+		if (!(seen >> i & 1)) {
 			net_fmt_err(err, errlen, "%s: %s is missing (in the ns-3 program %s)", path,
 				    required[i].key, required[i].why);
 			goto out;
