@@ -27,9 +27,7 @@ struct fe_ns3_out {
 
 static void pfc_line(void *ctx, const struct net_port *port, const struct net_pkt *p)
 {
-	struct fe_ns3_out *o = ctx;
-	if (!o->pfc)
-		return;
+	struct fe_ns3_out *o = ctx;   /* hooked only when the PFC file is open */
 	fprintf(o->pfc, "%" PRIu64 " %" PRIu32 " %d %" PRIu32 " %d\n",
 		o->net->eng->now_ps / 1000, port->node->id, port->node->kind == NET_SWITCH,
 		port->index + 1, p->psn != 0);

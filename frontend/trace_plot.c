@@ -355,14 +355,10 @@ static void port_name(const struct fe_ttopo *t, uint32_t g, int with_peer, char 
 	uint32_t n = fe_ttopo_node_of(t, g);
 	char a[32], b[32] = "";
 	fe_ttopo_node_name(t, n, a, sizeof(a));
-	if (with_peer && t->peer_node[g] != UINT32_MAX) {
-		b[0] = ' ';
-		b[1] = '-';
-		b[2] = '>';
-		b[3] = ' ';
-		fe_ttopo_node_name(t, t->peer_node[g], b + 4, sizeof(b) - 4);
-	}
-	snprintf(buf, len, "%s.p%" PRIu32 "%s", a, g - t->port_off[n], b);
+	int peer = with_peer && t->peer_node[g] != UINT32_MAX;
+	if (peer)
+		fe_ttopo_node_name(t, t->peer_node[g], b, sizeof(b));
+	snprintf(buf, len, "%s.p%" PRIu32 "%s%s", a, g - t->port_off[n], peer ? " -> " : "", b);
 }
 
 static void fmt_time(uint64_t ps, char *buf, size_t len)

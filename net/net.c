@@ -34,6 +34,12 @@ static void mmu_remove(struct net_node *n, struct net_port *in, int c, uint64_t 
 static void mmu_check(struct net *net, struct net_port *in, int c, int dequeue);
 static void deadlock_event(struct net_engine *eng, struct net_event *ev);
 
+/* Class c of a node's ingresses is under PFC (and, with ns3_mmu, the MMU). */
+static inline int pfc_managed(const struct net *net, const struct net_node *node, int c)
+{
+	return net->cfg.pfc.enabled && node->kind == NET_SWITCH && (net->cfg.pfc.classes >> c & 1);
+}
+
 static uint32_t pfc_frame_bytes(const struct net_cfg *cfg)
 {
 	return cfg->pfc.frame_bytes ? cfg->pfc.frame_bytes : NET_PFC_FRAME_BYTES;
@@ -586,10 +592,10 @@ static struct net_pkt *port_select(struct net *net, struct net_port *port, uint6
 		return queue_pop(port, NET_CTRL_Q, now);
 	uint8_t ms = port->src_mask & (uint8_t)~port->paused;
 	uint32_t m = (mq | ms) & 0xffu;
+	int qfirst = net->cfg.host_queue_first && port->node->kind == NET_HOST;
 	while (m) {
 		int c = 31 - __builtin_clz(m);
 		uint32_t bit = 1u << c;
-		int qfirst = net->cfg.host_queue_first && port->node->kind == NET_HOST;
 		if ((ms & bit) && (!(mq & bit) || (!qfirst && (port->src_turn & bit)))) {
 			uint64_t w;
 			struct net_pkt *p = net->host_ops.pull(net->host_ctx, port, c, &w);
@@ -642,8 +648,7 @@ static void port_tx_next(struct net *net, struct net_port *port)
 	if (from_q && p->in_port != NET_PORT_LOCAL) {
 		struct net_port *in = &node->ports[p->in_port];
 		node->buf_used -= p->wire_bytes;
-		int managed = net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
-			      (net->cfg.pfc.classes >> p->prio & 1);
+		int managed = pfc_managed(net, node, p->prio);
 		if (managed && net->cfg.pfc.ns3_mmu) {
 			mmu_remove(node, in, p->prio, p->wire_bytes);
 			mmu_check(net, in, p->prio, 1);
@@ -1139,8 +1144,7 @@ static void node_receive(struct net *net, struct net_port *in, struct net_pkt *p
 		drop(net, node, in->index, p, NET_DROP_NO_ROUTE);
 		return;
 	}
-	int managed = net->cfg.pfc.enabled && node->kind == NET_SWITCH &&
-		      (net->cfg.pfc.classes >> p->prio & 1);
+	int managed = pfc_managed(net, node, p->prio);
 	if (managed && net->cfg.pfc.ns3_mmu) {
 		if (mmu_admit(node, in, p->prio, p->wire_bytes)) {
 			drop(net, node, in->index, p, NET_DROP_BUFFER);
