@@ -201,6 +201,15 @@ static void held_flush(struct session *ss)
 	ss->held_tail = &ss->held;
 }
 
+/* A success reply with room for `extra` more keys: {id, ok: true, ...}. */
+static void out_reply(struct out *o, uint64_t id, uint32_t extra)
+{
+	out_begin(o, 2 + extra);
+	pk_id(o, &id);
+	pk_key(o, "ok");
+	msgpack_pack_true(&o->pk);
+}
+
 static int reply_error(struct session *ss, const uint64_t *id, const char *code, const char *fmt,
 		       ...) __attribute__((format(printf, 4, 5)));
 static int reply_error(struct session *ss, const uint64_t *id, const char *code, const char *fmt,
@@ -328,10 +337,7 @@ static void completed(struct sim *s, void *arg)
 static void reply_ok(struct session *ss, uint64_t id)
 {
 	struct out o;
-	out_begin(&o, 2);
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, 0);
 	out_send(ss, &o);
 }
 
@@ -503,10 +509,7 @@ static void op_load(struct session *ss, uint64_t id, const msgpack_object *m)
 		cc_policy_external_bind(ext, policy_ask, ss);
 	const struct net *net = sim_net(ss->sim);
 	struct out o;
-	out_begin(&o, 5);
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, 3);
 	pk_ku64(&o, "hosts", net->nhosts);
 	pk_ku64(&o, "nodes", net->nnodes);
 	pk_ku64(&o, "t_ps", sim_now(ss->sim));
@@ -557,10 +560,7 @@ static void op_post(struct session *ss, uint64_t id, const msgpack_object *m, en
 		return;
 	}
 	struct out o;
-	out_begin(&o, kind == EV_SEND_DONE ? 3 : 2);
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, kind == EV_SEND_DONE);
 	if (kind == EV_SEND_DONE)
 		pk_ku64(&o, "flow", p->flow);   /* p is still pending: sends never finish at once */
 	out_send(ss, &o);
@@ -572,10 +572,7 @@ static void reply_time(struct session *ss, uint64_t id, int idle_key, int idle)
 {
 	uint64_t next = sim_next_time(ss->sim);
 	struct out o;
-	out_begin(&o, 4 + (idle_key != 0));
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, 2 + (idle_key != 0));
 	pk_ku64(&o, "t_ps", sim_now(ss->sim));
 	pk_key(&o, "next_ps");
 	if (next == NET_TIME_NEVER)
@@ -627,10 +624,7 @@ static void op_stats(struct session *ss, uint64_t id)
 	for (size_t i = 0; i < nf; i++)
 		done += fl[i].fct_ps != NET_TIME_NEVER;
 	struct out o;
-	out_begin(&o, 6);
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, 4);
 	pk_ku64(&o, "t_ps", eng->now_ps);
 	pk_ku64(&o, "events", eng->events);
 	pk_key(&o, "counters");
@@ -652,10 +646,7 @@ static void op_stats(struct session *ss, uint64_t id)
 static void op_version(struct session *ss, uint64_t id)
 {
 	struct out o;
-	out_begin(&o, 4);
-	pk_id(&o, &id);
-	pk_key(&o, "ok");
-	msgpack_pack_true(&o.pk);
+	out_reply(&o, id, 2);
 	pk_ku64(&o, "protocol", FE_SERVE_PROTOCOL);
 	pk_kstr(&o, "version", PACKAGE_VERSION);
 	out_send(ss, &o);
