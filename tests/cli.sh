@@ -315,6 +315,17 @@ expect_error validate_bad_sizes 2 "expected FROM..TO" validate "$SRCDIR/examples
 expect_error validate_bad_algo 2 "\"tree\" is not available" validate "$SRCDIR/examples/collective-ring.yaml" --sizes 1KiB..2KiB --algorithms tree
 expect_error validate_no_colls 1 "validate needs collectives" validate "$SRCDIR/examples/default.yaml" --sizes 1KiB..2KiB --out "$T/none"
 
+# --- run --ns3 and serve: bad arguments ---
+expect_error ns3_missing_config 1 "nope.txt: cannot open" run --ns3 "$T/nope.txt"
+expect_error ns3_and_file 2 "give an experiment file or --ns3 CONFIG, not both" run "$T/x.yaml" --ns3 "$T/c.txt"
+expect_error serve_bad_listen 1 "listen nohost: expected HOST:PORT" serve --listen nohost
+expect_error serve_bad_port 1 "the port must be 0..65535" serve --listen 127.0.0.1:70000
+expect_error serve_bad_ip 1 "\"300.1.1.1\" is not an IPv4 address" serve --listen 300.1.1.1:1
+expect_error serve_zero_clients 2 "max-clients: expected at least 1" serve --max-clients 0
+expect_error serve_both 2 "give --listen or --unix, not both" serve --listen 127.0.0.1:0 --unix "$T/s"
+exp notsock "x"
+expect_error serve_unix_not_socket 1 "exists and is not a socket" serve --unix "$T/notsock"
+
 # --- validate --attribute: counterfactual runs split contention exactly into
 # CC, PFC and queueing; DCQCN throttles when ECN marks early, and is worth
 # nothing with cc: none ---
